@@ -1,0 +1,73 @@
+# This file is part of the one-stop modules.  The COPYRIGHT file at the top
+# level of this repository contains the full copyright notices and license.
+"A returned dossier invites its applicant to evaluate the service"
+from trytond.i18n import gettext
+from trytond.model import ModelView, fields
+from trytond.model.exceptions import ValidationError
+from trytond.pool import Pool, PoolMeta
+from trytond.pyson import Bool, Eval
+
+from .survey import RATINGS
+
+
+class Dossier(metaclass=PoolMeta):
+    __name__ = 'onestop.dossier'
+
+    survey_invitations = fields.One2Many(
+        'onestop.survey.invitation', 'dossier', "Evaluation Invitation",
+        readonly=True)
+    survey_rating = fields.Function(
+        fields.Selection([(None, '')] + RATINGS, "Citizen's Rating"),
+        'get_survey_rating')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._buttons.update({
+                'survey_kiosk': {
+                    'invisible': ((Eval('state') != 'returned')
+                        | Bool(Eval('survey_rating'))),
+                    'icon': 'tryton-forward',
+                    'depends': ['state', 'survey_rating']},
+                })
+
+    @classmethod
+    def get_survey_rating(cls, dossiers, name):
+        Response = Pool().get('onestop.survey.response')
+        ratings = {d.id: None for d in dossiers}
+        for response in Response.search(
+                [('dossier', 'in', list(ratings))]):
+            ratings[response.dossier.id] = response.rating
+        return ratings
+
+    @property
+    def survey_invitation(self):
+        return self.survey_invitations[0] if self.survey_invitations else None
+
+    @classmethod
+    def return_result(cls, dossiers):
+        super().return_result(dossiers)
+        Invitation = Pool().get('onestop.survey.invitation')
+        Invitation.invite([d for d in dossiers if d.state == 'returned'])
+
+    @classmethod
+    @ModelView.button
+    def survey_kiosk(cls, dossiers):
+        "Show the dossier on the tablet of the officer's counter"
+        pool = Pool()
+        Kiosk = pool.get('onestop.survey.kiosk')
+        Invitation = pool.get('onestop.survey.invitation')
+        for dossier in dossiers:
+            invitation = dossier.survey_invitation
+            if dossier.state != 'returned' or not invitation:
+                raise ValidationError(gettext(
+                        'onestop_survey.msg_kiosk_not_returned',
+                        dossier=dossier.rec_name))
+            # answered or expired: the same refusal as on the public page
+            Invitation.from_token(invitation.token)
+            Kiosk.of_user(dossier.company).request(invitation)
+
+    def survey_qr_image(self, size='3cm'):
+        "For the return slip: the QR code of the evaluation page"
+        if self.survey_invitation:
+            return self.survey_invitation.qr_image(size)

@@ -1,0 +1,2 @@
+/* The one-stop back office is Vietnamese first */
+document.documentElement.lang = 'vi';
