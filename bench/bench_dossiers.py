@@ -21,7 +21,6 @@ import json
 import random
 import sys
 from contextlib import nullcontext
-from decimal import Decimal
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -61,18 +60,7 @@ def main():
         f"{options.years:g} years; Python {sys.version.split()[0]} -O")
     print(f"Machine: {common.machine()}; {common.driver()}; "
         f"{common.load()}", flush=True)
-    steps = []
-    if options.reuse:
-        if not common.database_exists(options.database, options.uri):
-            sys.exit(f"--reuse: there is no database {options.database!r}; "
-                "run once with --keep first.")
-        common.start_pool(options.database)
-    else:
-        common.progress("onestop setup (activating the modules)...")
-        seconds = common.create_database(options.database, options.uri)
-        steps.append(("onestop setup", f"{seconds:.0f} s"))
-        common.start_pool(options.database)
-        steps.extend(populate(options))
+    steps = common.prepare(options, populate)
     world = World(options.database)
     try:
         results = [bench_flag_deadlines(options), bench_open_list(options, world)]
@@ -84,11 +72,7 @@ def main():
         common.print_table(f"Summary ({common.machine()}; {common.driver()})",
             ["measurement", "ORM", "SQL", "ratio", "target", "met"], results)
     finally:
-        if options.keep:
-            print(f"\nKept the database {options.database!r} (--reuse "
-                "measures it again without generating).")
-        else:
-            common.drop_database(options.database, options.uri)
+        common.finish(options)
 
 
 # --- data ----------------------------------------------------------------
@@ -183,14 +167,11 @@ def create_communes(count):
 
     from onestop_procedures.procedure import import_catalogue
     pool = Pool()
-    Currency = pool.get('currency.currency')
     Party = pool.get('party.party')
     Company = pool.get('company.company')
     User = pool.get('res.user')
     ModelData = pool.get('ir.model.data')
-    vnd, = Currency.search([('code', '=', 'VND')]) or Currency.create([{
-                'name': "Việt Nam Đồng", 'code': 'VND', 'symbol': '₫',
-                'digits': 0, 'rounding': Decimal(1)}])
+    vnd = common.vnd()
     names = [COMMUNES[i % len(COMMUNES)] + (f" {i // len(COMMUNES) + 1}"
             if i >= len(COMMUNES) else '') for i in range(count)]
     companies = Company.create([{

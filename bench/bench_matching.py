@@ -64,6 +64,7 @@ def load(dossiers, lines):
     "The commune, the procedure and its fee, then bulk rows in SQL"
     from trytond.modules.company.tests import set_company
     from trytond.pool import Pool
+    from trytond.tests.test_tryton import DB_NAME
     from trytond.transaction import Transaction
     from onestop_payments.tests.tools import (
         create_citizen, create_fee, create_payment_commune, create_procedure)

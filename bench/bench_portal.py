@@ -54,18 +54,7 @@ def main():
         f"Python {sys.version.split()[0]} -O")
     print(f"Machine: {common.machine()}; {common.driver()}; "
         f"{common.load()}", flush=True)
-    steps = []
-    if options.reuse:
-        if not common.database_exists(options.database, options.uri):
-            sys.exit(f"--reuse: there is no database {options.database!r}; "
-                "run once with --keep first.")
-        common.start_pool(options.database)
-    else:
-        common.progress("onestop setup (activating the modules)...")
-        seconds = common.create_database(options.database, options.uri)
-        steps.append(("onestop setup", f"{seconds:.0f} s"))
-        common.start_pool(options.database)
-        steps.extend(bench_dossiers.populate(options))
+    steps = common.prepare(options, bench_dossiers.populate)
     try:
         results = bench_lookup(options)
         if steps:
@@ -75,11 +64,7 @@ def main():
             ["measurement", "portal", "SQL", "ratio", "target", "met"],
             [results])
     finally:
-        if options.keep:
-            print(f"\nKept the database {options.database!r} (--reuse "
-                "measures it again without generating).")
-        else:
-            common.drop_database(options.database, options.uri)
+        common.finish(options)
 
 
 def sample(options):

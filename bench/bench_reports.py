@@ -23,7 +23,6 @@ are left empty (no report reads them).
 import argparse
 import datetime as dt
 import sys
-from decimal import Decimal
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -69,18 +68,7 @@ def main():
         f"{options.years:g} years; statistics of {year}, scorecards of "
         f"{month}; Python {sys.version.split()[0]} -O")
     print(f"Machine: {common.machine()}", flush=True)
-    steps = []
-    if options.reuse:
-        if not common.database_exists(options.database, options.uri):
-            sys.exit(f"--reuse: there is no database {options.database!r}; "
-                "run once with --keep first.")
-        common.start_pool(options.database)
-    else:
-        common.progress("onestop setup (activating the modules)...")
-        seconds = common.create_database(options.database, options.uri)
-        steps.append(("onestop setup", f"{seconds:.0f} s"))
-        common.start_pool(options.database)
-        steps.extend(populate(options))
+    steps = common.prepare(options, populate)
     try:
         results = [
             bench_statistics(options, year),
@@ -93,11 +81,7 @@ def main():
             ["measurement", "Tryton", "SQL", "ratio", "target", "met"],
             results)
     finally:
-        if options.keep:
-            print(f"\nKept the database {options.database!r} (--reuse "
-                "measures it again without generating).")
-        else:
-            common.drop_database(options.database, options.uri)
+        common.finish(options)
 
 
 # --- data ----------------------------------------------------------------
@@ -138,15 +122,12 @@ def create_communes(count):
 
     from onestop_procedures.procedure import import_catalogue
     pool = Pool()
-    Currency = pool.get('currency.currency')
     Party = pool.get('party.party')
     Company = pool.get('company.company')
     User = pool.get('res.user')
     Procedure = pool.get('onestop.procedure')
     ModelData = pool.get('ir.model.data')
-    vnd, = Currency.search([('code', '=', 'VND')]) or Currency.create([{
-                'name': "Việt Nam Đồng", 'code': 'VND', 'symbol': '₫',
-                'digits': 0, 'rounding': Decimal(1)}])
+    vnd = common.vnd()
     parties = Party.create([{'name': f"UBND xã Thử Nghiệm {i + 1}"}
             for i in range(count)])
     companies = Company.create([{

@@ -15,6 +15,7 @@ import sys
 import time
 import urllib.parse
 from contextlib import contextmanager
+from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -119,6 +120,44 @@ def create_database(database, uri):
     if result.returncode:
         sys.exit(f"onestop setup failed:\n{result.stderr or result.stdout}")
     return time.perf_counter() - start
+
+
+def prepare(options, populate):
+    """Open the benchmark database: the one kept by an earlier run
+    (--reuse), or a new one set up by `onestop setup` and filled by
+    populate(options); returns the steps of the generation and their time"""
+    steps = []
+    if options.reuse:
+        if not database_exists(options.database, options.uri):
+            sys.exit(f"--reuse: there is no database {options.database!r}; "
+                "run once with --keep first.")
+        start_pool(options.database)
+    else:
+        progress("onestop setup (activating the modules)...")
+        seconds = create_database(options.database, options.uri)
+        steps.append(("onestop setup", f"{seconds:.0f} s"))
+        start_pool(options.database)
+        steps.extend(populate(options))
+    return steps
+
+
+def finish(options):
+    "Keep the database for --reuse, or drop it"
+    if options.keep:
+        print(f"\nKept the database {options.database!r} (--reuse "
+            "measures it again without generating).")
+    else:
+        drop_database(options.database, options.uri)
+
+
+def vnd():
+    "The Vietnamese đồng, created when the database has no VND yet"
+    from trytond.pool import Pool
+    Currency = Pool().get('currency.currency')
+    currency, = Currency.search([('code', '=', 'VND')]) or Currency.create([{
+                'name': "Việt Nam Đồng", 'code': 'VND', 'symbol': '₫',
+                'digits': 0, 'rounding': Decimal(1)}])
+    return currency
 
 
 def start_pool(database):

@@ -36,6 +36,13 @@ def code_hash():
 def environment(backend):
     env = os.environ.copy()
     env['ONESTOP_HOME'] = str(ROOT)
+    # both backends print PDFs at the same time: LibreOffice instances that
+    # share a profile hand their work to each other and fail now and then
+    profile = (ROOT / 'var' / f'libreoffice-{backend}').as_uri()
+    env['TRYTOND_REPORT__CONVERT_COMMAND'] = (
+        f'soffice -env:UserInstallation={profile} --headless --nolockcheck '
+        '--nodefault --norestore --convert-to "%(output_extension)s" '
+        '--outdir "%(directory)s" "%(input_path)s"')
     env['PYTHONPATH'] = os.pathsep.join(
         filter(None, [str(ROOT), env.get('PYTHONPATH')]))
     if backend == 'sqlite':

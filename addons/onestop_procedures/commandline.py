@@ -119,15 +119,22 @@ def synchronize_translations(name):
         Lang = pool.get('ir.lang')
         vi, = Lang.search([('code', '=', 'vi')])
         Lang.write([vi], {'translatable': True})
-        for wizard, state, data in [
-                ('ir.translation.set', 'set_', {}),
-                ('ir.translation.update', 'update',
-                    {'start': {'language': vi.id}}),
-                ]:
-            Wizard = pool.get(wizard, type='wizard')
-            session_id, _, _ = Wizard.create()
-            Wizard.execute(session_id, data, state)
-            Wizard.delete(session_id)
+        synchronize_wizards(vi)
+
+
+def synchronize_wizards(lang):
+    "Register the strings of views and reports, then the rows of lang"
+    from trytond.pool import Pool
+    pool = Pool()
+    for wizard, state, data in [
+            ('ir.translation.set', 'set_', {}),
+            ('ir.translation.update', 'update',
+                {'start': {'language': lang.id}}),
+            ]:
+        Wizard = pool.get(wizard, type='wizard')
+        session_id, _, _ = Wizard.create()
+        Wizard.execute(session_id, data, state)
+        Wizard.delete(session_id)
 
 
 def serve(name):
