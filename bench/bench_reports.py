@@ -9,7 +9,8 @@ hand-written SQL aggregate that computes the same numbers:
    the path of the API, the exports and the command; the back office's
    search + read of the same table_query is shown too);
 2. the Decision 766 estimate of every commune for a month
-   (onestop.scorecard.evaluate: the catalogue and one dossier aggregate);
+   (onestop.scorecard.evaluate: the catalogue and one dossier aggregate for
+   the procedures' indicators, and those payments and survey add);
 3. a drill-down page: the late dossiers of one commune over the year, 80
    per page, with the list's fields and the count.
 
@@ -352,6 +353,75 @@ WHERE effective_date <= %(to)s
     AND (abolished_date IS NULL OR abolished_date > %(to)s)
 '''
 
+# the indicators onestop_payments adds: 3.5a and 3.5b (fee-bearing
+# procedures, journals without cash, procedures paid without cash), 3.6
+PAYMENT_CATALOGUE_SQL = """
+WITH fee_codes AS (
+    SELECT DISTINCT p.code FROM onestop_procedure p
+    JOIN onestop_procedure_fee f ON f.procedure = p.id
+    WHERE p.effective_date <= %(to)s
+        AND (p.abolished_date IS NULL OR p.abolished_date > %(to)s)
+        AND f.start_date <= %(to)s
+        AND (f.end_date IS NULL OR f.end_date > %(to)s) AND f.amount > 0)
+SELECT c.id, (SELECT count(*) FROM fee_codes),
+    (SELECT count(*) FROM account_payment_journal j WHERE j.company = c.id
+        AND j.active AND j.process_method <> 'cash'),
+    (SELECT count(DISTINCT pr.code) FROM account_payment pa
+        JOIN account_payment_journal j ON j.id = pa.journal
+        JOIN onestop_dossier d ON d.id = pa.dossier
+        JOIN onestop_procedure pr ON pr.id = d.procedure
+        WHERE pa.state = 'succeeded' AND pa.kind = 'receivable'
+            AND pa.date BETWEEN %(from)s AND %(to)s
+            AND j.process_method <> 'cash' AND d.company = c.id
+            AND pr.code IN (SELECT code FROM fee_codes))
+FROM company_company c WHERE c.id = ANY(%(companies)s)
+"""
+PAYMENT_SQL = """
+SELECT d.company, count(*), count(*) FILTER (WHERE d.id IN (
+        SELECT pa.dossier FROM account_payment pa
+        JOIN account_payment_journal j ON j.id = pa.journal
+        WHERE pa.state = 'succeeded' AND pa.kind = 'receivable'
+            AND j.process_method <> 'cash'))
+FROM onestop_dossier d
+WHERE d.company = ANY(%(companies)s)
+    AND d.received_at >= %(s)s AND d.received_at < %(e)s
+    AND d.state NOT IN ('draft', 'refused', 'withdrawn', 'stopped')
+    AND d.id IN (SELECT f.dossier FROM onestop_dossier_fee f
+        JOIN onestop_dossier fd ON fd.id = f.dossier
+        WHERE fd.received_at >= %(s)s AND fd.received_at < %(e)s
+        GROUP BY f.dossier HAVING sum(f.amount) > 0)
+GROUP BY d.company
+"""
+# the indicators onestop_survey adds: 5.2 and 5.3 (follow-ups), 5.4
+FOLLOWUP_SQL = """
+SELECT f.company, count(*),
+    count(*) FILTER (WHERE f.overdue
+        OR (f.state = 'closed' AND f.closed_at > f.due_at)),
+    count(*) FILTER (WHERE f.state = 'closed'),
+    count(*) FILTER (WHERE f.state = 'closed' AND f.closed_at <= f.due_at),
+    count(*) FILTER (WHERE EXISTS (
+        SELECT 1 FROM onestop_survey_followup g
+        JOIN onestop_dossier gd ON gd.id = g.dossier
+        JOIN onestop_dossier fd ON fd.id = f.dossier
+        WHERE g.company = f.company AND gd.applicant = fd.applicant
+            AND g.opened_at >= %(s)s AND (g.opened_at < f.opened_at
+                OR (g.opened_at = f.opened_at AND g.id < f.id))))
+FROM onestop_survey_followup f
+WHERE f.company = ANY(%(companies)s)
+    AND f.opened_at >= %(s)s AND f.opened_at < %(e)s
+GROUP BY f.company
+"""
+SATISFACTION_SQL = """
+SELECT d.company, count(*), count(*) FILTER (WHERE d.timeliness = 'late'),
+    count(*) FILTER (WHERE d.id IN (SELECT dossier
+            FROM onestop_survey_response WHERE rating = 'not_satisfied'))
+FROM onestop_dossier d
+WHERE d.company = ANY(%(companies)s) AND d.received_at IS NOT NULL
+    AND d.state NOT IN ('draft', 'withdrawn', 'stopped')
+    AND d.finished_at >= %(s)s AND d.finished_at < %(e)s
+GROUP BY d.company
+"""
+
 
 def bounds(first, last):
     from onestop_procedures.statistics import period_bounds
@@ -462,25 +532,49 @@ def bench_scorecard(options, month):
                 estimates = Scorecard.evaluate(companies, first, last)
             return elapsed(), estimates
     tryton = common.measure(orm, options.repeat, inner=True)
+    period = {'s': start, 'e': end, 'companies': companies}
     statements = [
-        (SCORECARD_SQL, {'s': start, 'e': end, 'companies': companies}),
+        (SCORECARD_SQL, period),
         (CATALOGUE_SQL, {'to': last}),
+        (PAYMENT_CATALOGUE_SQL,
+            {'from': first, 'to': last, 'companies': companies}),
+        (PAYMENT_SQL, period),
+        (FOLLOWUP_SQL, period),
+        (SATISFACTION_SQL, period),
         ]
     sql = sql_timing(options, statements)
     by_sql = {r[0]: (r[8], r[7]) for r in sql.result[0]}
-    by_orm = {c: next((l['numerator'], l['denominator'])
-            for l in e['lines'] if l['code'] == '2.1')
-        for c, e in tryton.result.items()}
-    if any(by_orm[c] != by_sql.get(c, (0, 0)) for c in companies):
-        sys.exit("scorecard: the ORM and the SQL disagree on 2.1")
+    satisfaction = {r[0]: r[1:] for r in sql.result[5]}
+
+    def line(estimate, code):
+        return next((l['numerator'], l['denominator'])
+            for l in estimate['lines'] if l['code'] == code)
+    for company, estimate in tryton.result.items():
+        if line(estimate, '2.1') != by_sql.get(company, (0, 0)):
+            sys.exit("scorecard: the ORM and the SQL disagree on 2.1")
+        finished, late, unhappy = satisfaction.get(company, (0, 0, 0))
+        if line(estimate, '5.4') != (
+                max(0, finished - late - unhappy), finished):
+            sys.exit("scorecard: the ORM and the SQL disagree on 5.4")
     scores = sorted(e['score'] for e in tryton.result.values())
     common.print_table(
         f"Index estimate of {month}: {len(companies)} communes, estimates "
         f"{scores[0]} to {scores[-1]}", ["path", "median", "min", "max"], [
             ("Scorecard.evaluate (API, command, stored scorecards)",
                 *tryton.cells()),
-            ("hand-written SQL (2 statements)", *sql.cells()),
+            (f"hand-written SQL ({len(statements)} statements)",
+                *sql.cells()),
             ])
+    with common.transaction(options.database, 0, {'language': 'vi'},
+            readonly=True), common.stopwatch() as elapsed, \
+            common.captured_sql() as captured:
+        Pool().get('onestop.scorecard').evaluate(companies, first, last)
+    common.print_table("Scorecard.evaluate, its slowest statements (one run)",
+        ["statement", "time"], [(' '.join(s.split())[:100], common.ms(s.seconds))
+            for s in sorted(captured, key=lambda s: -s.seconds)[:8]]
+        + [("all statements / the whole call",
+                f"{common.ms(sum(s.seconds for s in captured))} / "
+                f"{common.ms(elapsed())}")])
     explain(options, [("scorecard, hand-written", *statements[0])])
     return result_row(f"scorecards of {month} ({len(companies)} communes)",
         tryton, sql)

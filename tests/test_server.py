@@ -2,6 +2,7 @@
 # level of this repository contains the full copyright notices and license.
 """The product boots the way the README says: onestop demo, then trytond's
 WSGI application under gunicorn, serving the back office (sao)"""
+import base64
 import json
 import os
 import shutil
@@ -106,8 +107,8 @@ class ServerTestCase(unittest.TestCase):
             strings = json.load(response)
         self.assertEqual(strings['Login'][1], 'Đăng nhập')
 
-    def test_officer_logs_in(self):
-        "A demo officer logs in over JSON-RPC and sees her commune"
+    def officer_call(self, method, params):
+        "A call of the demo officer, logged in over JSON-RPC"
         result = self.rpc(f'/{self.database}/rpc/', 'common.db.login',
             ['tiepnhan', {'password': 'GiaLoc@TiepNhan1'}, 'vi'])
         self.assertNotIn('error', result)
@@ -115,14 +116,27 @@ class ServerTestCase(unittest.TestCase):
         self.assertTrue(session)
         request = urllib.request.Request(
             self.url(f'/{self.database}/rpc/'),
-            data=json.dumps({'id': 2, 'method': 'model.res.user.get_preferences',
-                    'params': [True, {}]}).encode(),
+            data=json.dumps({'id': 2, 'method': method,
+                    'params': params}).encode(),
             headers={'Content-Type': 'application/json',
-                'Authorization': 'Session ' + __import__('base64').b64encode(
+                'Authorization': 'Session ' + base64.b64encode(
                     f'tiepnhan:{user_id}:{session}'.encode()).decode()})
         with urllib.request.urlopen(request, timeout=30) as response:
-            preferences = json.load(response)['result']
+            return json.load(response)['result']
+
+    def test_officer_logs_in(self):
+        "A demo officer logs in over JSON-RPC and sees her commune"
+        preferences = self.officer_call(
+            'model.res.user.get_preferences', [True, {}])
         self.assertEqual(preferences['language'], 'vi')
+
+    def test_data_in_vietnamese(self):
+        "The records the modules ship read in Vietnamese, noupdate ones too"
+        exemptions = self.officer_call(
+            'model.onestop.fee.exemption.search_read',
+            [[('code', '=', 'HN')], 0, None, None, ['name'],
+                {'language': 'vi'}])
+        self.assertEqual([e['name'] for e in exemptions], ["Hộ nghèo"])
 
     def test_wrong_password_refused(self):
         "A wrong password is refused"

@@ -287,27 +287,28 @@ class BankLine(ModelSQL, ModelView):
         description = data.get('description') or ''
         if not isinstance(description, str):
             raise error('description')
+        company = journal.company
         try:
             booked_at = dt.datetime.fromisoformat(data['booked_at'])
-        except (KeyError, TypeError, ValueError):
+            if booked_at.tzinfo is None:
+                raise ValueError
+            # the year 1 or 9999 in another zone does not exist in UTC
+            local = booked_at.astimezone(
+                ZoneInfo(company.timezone or VN_TIMEZONE))
+            booked_at = booked_at.astimezone(dt.timezone.utc)
+        except (KeyError, TypeError, ValueError, OverflowError):
             raise error('booked_at') from None
-        if booked_at.tzinfo is None:
-            raise error('booked_at')
-        company = journal.company
         account = data.get('account_number')
         if (account is not None and company.collection_account_number
                 and account != company.collection_account_number):
             raise error('account_number')
-        local = booked_at.astimezone(
-            ZoneInfo(company.timezone or VN_TIMEZONE))
         values = {
             'company': company.id,
             'journal': journal.id,
             'source': 'notification',
             'transaction_id': transaction_id.strip(),
             'date': local.date(),
-            'booked_at': booked_at.astimezone(dt.timezone.utc).replace(
-                tzinfo=None),
+            'booked_at': booked_at.replace(tzinfo=None),
             'amount': amount,
             'description': description[:MAX_DESCRIPTION],
             'payer_name': _text(data.get('payer_name')),

@@ -117,9 +117,18 @@ def synchronize_translations(name):
     pool.init()
     with Transaction().start(name, 0):
         Lang = pool.get('ir.lang')
+        Translation = pool.get('ir.translation')
         vi, = Lang.search([('code', '=', 'vi')])
         Lang.write([vi], {'translatable': True})
         synchronize_wizards(vi)
+        # the import of locale/vi.po does not fill the empty rows of the
+        # records loaded with noupdate (fee exemptions, questionnaires):
+        # it creates the rows it does not find
+        Translation.delete(Translation.search([
+                    ('lang', '=', 'vi'),
+                    ('module', 'in', MODULES),
+                    ('value', 'in', [None, '']),
+                    ]))
 
 
 def synchronize_wizards(lang):

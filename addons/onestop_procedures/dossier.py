@@ -3,10 +3,10 @@
 "Dossiers: intake, the legal clock, the workflow and its log"
 import datetime as dt
 import json
+from collections import Counter
 from zoneinfo import ZoneInfo
 
 from sql import Flavor, Literal, Null, Values
-from sql.aggregate import Count
 from sql.conditionals import Coalesce
 from sql.functions import CurrentTimestamp
 
@@ -68,6 +68,7 @@ ACTIONS = [
     ('refuse', "Refused"),
     ('withdraw', "Withdrawn"),
     ('stop', "Stopped"),
+    ('reassign', "Reassigned"),
     ('apologize', "Apology and New Appointment"),
     ('start_verification', "Verification Started"),
     ('end_verification', "Verification Ended"),
@@ -75,13 +76,17 @@ ACTIONS = [
     ('close_supplement', "Closed: Supplement Not Provided"),
     ('import', "Imported"),
     ]
-# the role whose step an action completes (the process control sheet)
+# the role whose step an action completes (the process control sheet); a
+# reassignment completes none: the new assignee takes over the same step
 ACTION_ROLES = {
     'assign': 'officer',
     'submit_approval': 'specialist',
     'approve': 'approver',
     'return_result': 'officer',
     }
+# the actions that hand the dossier over to its assignee: their log line
+# names who received it
+HANDOVER_ACTIONS = {'assign', 'reassign'}
 # Decree 118/2025 art. 19: the dossier is closed when the supplement does not
 # come within 15 days (calendar days: the decree does not say working days)
 SUPPLEMENT_DAYS = 15
@@ -169,11 +174,26 @@ class Dossier(Workflow, ModelSQL, ModelView):
                 ['draft', 'received', 'in_progress', 'supplement']),
             },
         help="Everything missing, at once (the supplement is asked once).")
+    supplement_reason = fields.Text("Reason for the Supplement",
+        states={
+            'readonly': Bool(Eval('supplement_requested_at')),
+            'invisible': ~Eval('state').in_(
+                ['draft', 'received', 'in_progress', 'supplement']),
+            },
+        help="Why the dossier is not complete or valid, as printed on the "
+        "supplement request.")
     supplement_requested_at = fields.DateTime(
         "Supplement Requested At", readonly=True)
     supplemented_at = fields.DateTime("Supplemented At", readonly=True)
     refusal_reason = fields.Text("Reasons for Refusal",
         states={'readonly': Eval('state').in_(CLOSED_STATES)})
+    stop_reason = fields.Text("Legal Ground for Stopping",
+        states={
+            'readonly': Eval('state').in_(CLOSED_STATES),
+            'invisible': ~Eval('state').in_(OPEN_STATES + ['stopped']),
+            },
+        help="The case set by law in which the processing stops, as printed "
+        "on the stop notice.")
     apology_reason = fields.Text("Reason for the Delay",
         states={'readonly': Bool(Eval('apologized_at'))})
     new_due_at = fields.DateTime("New Appointment",
@@ -208,7 +228,6 @@ class Dossier(Workflow, ModelSQL, ModelView):
                 'onestop_procedures.msg_dossier_code_unique'),
             ]
         cls._sql_indexes.update({
-                Index(t, (t.code, Index.Equality())),
                 Index(t, (t.company, Index.Equality()),
                     (t.received_at, Index.Range())),
                 Index(t, (t.applicant, Index.Equality())),
@@ -539,8 +558,8 @@ class Dossier(Workflow, ModelSQL, ModelView):
                             dossier=dossier.rec_name))
         elif mode == 'write':
             for dossier in dossiers:
-                if (dossier.supplement_requested_at
-                        and 'supplement_items' in values):
+                if (dossier.supplement_requested_at and values.keys()
+                        & {'supplement_items', 'supplement_reason'}):
                     raise AccessError(gettext(
                             'onestop_procedures.msg_dossier_supplement_once',
                             dossier=dossier.rec_name))
@@ -560,14 +579,41 @@ class Dossier(Workflow, ModelSQL, ModelView):
     @classmethod
     def copy(cls, dossiers, default=None):
         default = default.copy() if default is not None else {}
-        for name in ['code', 'submitted_at', 'received_at', 'counted_from', 'due_at',
+        # a copy is a new registration: submitted now, not yet received
+        default.setdefault('state', 'draft')
+        default.setdefault('submitted_at', utc_now())
+        for name in ['code', 'received_at', 'counted_from', 'due_at',
                 'index_due_at', 'due_explanation', 'warned_at',
-                'supplement_items', 'supplement_requested_at',
-                'supplemented_at', 'refusal_reason', 'apology_reason',
+                'supplement_items', 'supplement_reason',
+                'supplement_requested_at', 'supplemented_at',
+                'refusal_reason', 'stop_reason', 'apology_reason',
                 'new_due_at', 'apologized_at', 'finished_at', 'returned_at',
                 'timeliness', 'pauses', 'logs', 'assignee']:
             default.setdefault(name)
         return super().copy(dossiers, default=default)
+
+    @classmethod
+    def write(cls, *args):
+        "Log every hand-over of a dossier in processing to another assignee"
+        actions = iter(args)
+        assignees = {}
+        for dossiers, values in zip(actions, actions):
+            if 'assignee' in values:
+                for dossier in dossiers:
+                    assignees[dossier.id] = values['assignee']
+        # read again: the records written may already hold the new values
+        handed_over = [d.id for d in cls.browse(list(assignees))
+            if d.handed_over
+            and (d.assignee.id if d.assignee else None) != assignees[d.id]]
+        super().write(*args)
+        if handed_over:
+            cls._log(cls.browse(handed_over), 'reassign')
+
+    @property
+    def handed_over(self):
+        "Whether a change of assignee hands the dossier over to another one"
+        return self.state == 'in_progress' or (
+            self.state == 'received' and bool(self.assignee))
 
     def add_log(self, action, from_state, to_state, at=None):
         "A line of the process control sheet"
@@ -580,6 +626,8 @@ class Dossier(Workflow, ModelSQL, ModelView):
         step_due_at = self.step_due_at(step) if step else None
         return Log(dossier=self, action=action, from_state=from_state,
             to_state=to_state, user=User(transaction.user),
+            assignee=(self.assignee if action in HANDOVER_ACTIONS
+                else None),
             date=at, step=step, step_due_at=step_due_at,
             on_time=(at <= step_due_at) if step_due_at else None)
 
@@ -761,8 +809,15 @@ class Dossier(Workflow, ModelSQL, ModelView):
     @ModelView.button
     @Workflow.transition('stopped')
     def stop(cls, dossiers):
-        "Stop processing in the cases set by law"
+        "Stop processing in the cases set by law, with the legal ground"
+        for dossier in dossiers:
+            if not dossier.stop_reason:
+                raise ValidationError(gettext(
+                        'onestop_procedures.msg_dossier_stop_reason',
+                        dossier=dossier.rec_name))
+        cls._finish(dossiers)
         cls._log(dossiers, 'stop', 'stopped')
+        cls.save(dossiers)
 
     @classmethod
     @ModelView.button
@@ -827,13 +882,13 @@ class Dossier(Workflow, ModelSQL, ModelView):
 
     @classmethod
     def flag_deadlines(cls):
-        """Flag dossiers due within one working day and notify.
+        """Flag dossiers due within one working day and notify their
+        assignees and the approvers of their commune.
 
         Set-based: one threshold per commune (its calendar), then a single
         UPDATE over all of them."""
         pool = Pool()
         Company = pool.get('company.company')
-        Cron = pool.get('ir.cron')
         dossier = cls.__table__()
         cursor = Transaction().connection.cursor()
         now = utc_now()
@@ -861,35 +916,35 @@ class Dossier(Workflow, ModelSQL, ModelView):
             & (dossier.company == limit.company)
             & (Coalesce(dossier.new_due_at, dossier.due_at)
                 <= limit.threshold))
+        database = Transaction().database
+        if database.has_returning():
+            query.returning = [dossier.company, dossier.assignee]
         cursor.execute(*query)
+        if database.has_returning():
+            flagged = cursor.fetchall()
+        elif not cursor.rowcount:
+            flagged = []
+        else:
+            cursor.execute(*dossier.select(dossier.company, dossier.assignee,
+                    # the partial index on open dossiers serves this
+                    where=(dossier.warned_at == now)
+                    & dossier.state.in_(OPEN_STATES)))
+            flagged = cursor.fetchall()
         cls._clear_transaction_cache()
-        if cursor.rowcount:
-            Cron.notify('tryton-warning', None, None,
-                'onestop_procedures.msg_dossiers_due_soon',
-                count=cursor.rowcount)
-            cls.notify_due_soon(now)
+        if flagged:
+            cls.notify_due_soon(flagged)
 
     @classmethod
-    def notify_due_soon(cls, warned_at):
+    def notify_due_soon(cls, flagged):
         """Tell each assignee, and the approvers of each commune, how many
-        of their dossiers were just flagged due soon"""
+        of their dossiers were just flagged due soon; flagged holds the
+        (commune, assignee) of each dossier"""
         pool = Pool()
         Notification = pool.get('res.notification')
         User = pool.get('res.user')
         ModelData = pool.get('ir.model.data')
-        dossier = cls.__table__()
-        cursor = Transaction().connection.cursor()
-        cursor.execute(*dossier.select(
-                dossier.company, dossier.assignee, Count(dossier.id),
-                # the partial index on open dossiers serves this, not a scan
-                where=(dossier.warned_at == warned_at)
-                & dossier.state.in_(OPEN_STATES),
-                group_by=[dossier.company, dossier.assignee]))
-        per_user, per_company = {}, {}
-        for company, assignee, count in cursor:
-            if assignee:
-                per_user[assignee] = per_user.get(assignee, 0) + count
-            per_company[company] = per_company.get(company, 0) + count
+        per_user = Counter(a for _, a in flagged if a)
+        per_company = Counter(c for c, _ in flagged)
         approver = ModelData.get_id(
             'onestop_procedures', 'group_onestop_approver')
         for user in User.search([
@@ -912,7 +967,8 @@ class Dossier(Workflow, ModelSQL, ModelView):
     def close_unsupplemented(cls):
         """Close dossiers whose supplement never came (Decree 118 art. 19).
 
-        Two set-based statements: the log lines, then the state."""
+        Two set-based statements: the log lines, then the state and the
+        legal ground printed on the stop notice."""
         pool = Pool()
         Log = pool.get('onestop.dossier.log')
         dossier = cls.__table__()
@@ -928,9 +984,13 @@ class Dossier(Workflow, ModelSQL, ModelView):
                 dossier.select(dossier.id, Literal('close_supplement'),
                     dossier.state, Literal('stopped'), Literal(now),
                     Literal(0), CurrentTimestamp(), where=expired)))
+        # the stop notice is a Vietnamese form (slip.py): so is its ground
+        reason = gettext(
+            'onestop_procedures.msg_dossier_stop_unsupplemented', 'vi',
+            days=SUPPLEMENT_DAYS)
         cursor.execute(*dossier.update(
-                [dossier.state, dossier.finished_at], ['stopped', now],
-                where=expired))
+                [dossier.state, dossier.finished_at, dossier.stop_reason],
+                ['stopped', now, reason], where=expired))
         cls._close_pauses(now)
         cls._clear_transaction_cache()
 
@@ -1146,6 +1206,8 @@ class Log(ModelSQL, ModelView):
         [(None, '')] + STATES, "From State", readonly=True)
     to_state = fields.Selection(STATES, "To State", readonly=True)
     user = fields.Many2One('res.user', "User", readonly=True)
+    assignee = fields.Many2One('res.user', "Handed Over To", readonly=True,
+        help="Who received the dossier, when the action handed it over.")
     role = fields.Function(fields.Char("Role"), 'get_role')
     step = fields.Many2One(
         'onestop.procedure.step', "Step", readonly=True, ondelete='RESTRICT')

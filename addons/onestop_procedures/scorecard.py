@@ -13,8 +13,10 @@ Each module adds its own indicators by extending one classmethod,
         @classmethod
         def indicators(cls, companies, from_date, to_date):
             indicators = super().indicators(companies, from_date, to_date)
-            paid = Indicator('3.6', '3b', gettext('onestop_payments.msg_3_6'),
-                6, missed=lambda company: [...])   # a dossier domain
+            paid = Indicator('3.6', '3b', gettext(
+                    'onestop_payments.msg_indicator_3_6'),
+                6, missed=missed_cell('index_not_paid_online',
+                    from_date, to_date))   # or a lambda: company -> domain
             for company, numerator, denominator in <one SQL query>:
                 paid.set(company, numerator, denominator)
             return indicators + [paid]
@@ -41,8 +43,8 @@ from trytond.transaction import Transaction
 
 from .dossier import utc_now
 from .statistics import (
-    CELLS, cell_value, check_period, elapsed_seconds, filters, period_bounds,
-    scope_rows)
+    CELLS, YEARS, cell_value, check_period, elapsed_seconds, filters,
+    period_bounds, scope_rows)
 
 # Decision 766/QĐ-TTg groups and their maxima (domain reference §2.1; the
 # portal splits group 3 into online services 12 and online payment 10)
@@ -75,6 +77,12 @@ def indicator_points(numerator, denominator, max_points, target=1.0,
     return ratio, round(max_points * min(1.0, ratio / target), 2)
 
 
+def procedures_in_force(p, date):
+    "The condition of the procedures (table p) in force on date"
+    return (p.effective_date <= date) & (
+        (p.abolished_date == Null) | (p.abolished_date > date))
+
+
 def grade(score):
     "The class of a score on 100"
     for minimum, name, _ in GRADES:
@@ -91,6 +99,8 @@ def period_dates(period):
         return None
     year, month, quarter = match.groups()
     year = int(year)
+    if year not in YEARS:
+        return None
     if month:
         month = int(month)
         if not 1 <= month <= 12:
@@ -184,7 +194,9 @@ CELLS.update({f'index_{name}': _index_cell(name) for name in [
             'not_reused']})
 
 
-def _missed(cell, from_date, to_date):
+def missed_cell(cell, from_date, to_date):
+    """The `missed` of an indicator whose dossiers that cost points are a
+    statistics cell (CELLS or DOSSIER_CELLS) over the days given"""
     def domain(company):
         return [('company', '=', company),
             ('statistics_cell', '=',
@@ -271,8 +283,7 @@ class Scorecard(ModelSQL, ModelView):
         Document = pool.get('onestop.procedure.document')
         p, s, c = (Procedure.__table__(), Step.__table__(),
             Document.__table__())
-        in_force = (p.effective_date <= to_date) & (
-            (p.abolished_date == Null) | (p.abolished_date > to_date))
+        in_force = procedures_in_force(p, to_date)
         # §7.1 / indicator 1.3: steps, dossier composition, time limit and
         # applicant types given (name, method and agency always are)
         complete = (p.id.in_(s.select(s.procedure))
@@ -341,7 +352,7 @@ class Scorecard(ModelSQL, ModelView):
             return gettext(f'onestop_procedures.msg_indicator_{name}')
 
         def missed(cell):
-            return _missed(cell, from_date, to_date)
+            return missed_cell(cell, from_date, to_date)
         on_time = Indicator('2.1', '2', _('2_1'), 20, missed=missed('late'))
         average = Indicator('2.2', '2', _('2_2'), 0, kind='average')
         services = Indicator('3.2', '3a', _('3_2'), 4, empty='zero')

@@ -1,7 +1,8 @@
 # This file is part of the one-stop modules.  The COPYRIGHT file at the top
 # level of this repository contains the full copyright notices and license.
 """The one-stop centre's slips and logbook (forms of Circular 01/2018/TT-VPCP
-carried over by Circular 03/2025/TT-VPCP; domain reference §1.4 A-G).
+carried over by Circular 03/2025/TT-VPCP, which adds the stop notice;
+domain reference §1.4 A-G).
 
 The forms are official Vietnamese documents: the templates hold their
 Vietnamese wording and are always rendered in Vietnamese, whatever the
@@ -215,6 +216,10 @@ class DossierSlip(Heading):
         return text_lines(self.dossier.supplement_items)
 
     @property
+    def supplement_reasons(self):
+        return text_lines(self.dossier.supplement_reason)
+
+    @property
     def supplement_deadline(self):
         "Decree 118/2025 art. 19: closed when not supplemented in 15 days"
         requested = self.dossier.supplement_requested_at
@@ -231,6 +236,10 @@ class DossierSlip(Heading):
         return not self.dossier.received_at
 
     @property
+    def stop_reasons(self):
+        return text_lines(self.dossier.stop_reason)
+
+    @property
     def apology_reasons(self):
         return text_lines(self.dossier.apology_reason)
 
@@ -243,8 +252,12 @@ class DossierSlip(Heading):
         rows = []
         for log in self.dossier.logs:
             result = timeliness(log.date, log.step_due_at)
+            action = actions.get(log.action, '')
+            if log.assignee:
+                # the hand-over names who received the dossier
+                action += f' → {log.assignee.name}'
             rows.append({
-                    'action': actions.get(log.action, ''),
+                    'action': action,
                     'step': log.step.name if log.step else '',
                     'user': log.user.name if log.user else '',
                     'role': (roles.get(log.step.role, '') if log.step
@@ -345,6 +358,16 @@ class RefusalSlip(SlipReport):
     @classmethod
     def printable(cls, dossier):
         return dossier.state == 'refused'
+
+
+class StopNotice(SlipReport):
+    "Notice that the processing stops, with its legal ground (form F)"
+    __name__ = 'onestop.dossier.slip.stop'
+    _message = 'onestop_procedures.msg_slip_stop_not_stopped'
+
+    @classmethod
+    def printable(cls, dossier):
+        return dossier.state == 'stopped'
 
 
 class ControlSheet(SlipReport):

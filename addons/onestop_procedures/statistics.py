@@ -22,7 +22,7 @@ from trytond.model.exceptions import ValidationError
 from trytond.pool import Pool
 from trytond.transaction import Transaction
 
-from .dossier import VN_TIMEZONE
+from .dossier import VN_TIMEZONE, utc_now
 
 VIETNAM = ZoneInfo(VN_TIMEZONE)
 # Rule 1 (domain reference §4 leaves it open): withdrawn and stopped
@@ -51,6 +51,8 @@ ROWS = [
     ]
 # the public API and the command refuse longer periods
 MAX_DAYS = 366 * 5 + 1
+# the years a report can cover: beyond them the days do not convert to UTC
+YEARS = range(1900, 3000)
 
 
 def utc(day):
@@ -65,7 +67,8 @@ def period_bounds(from_date, to_date):
 
 
 def check_period(from_date, to_date):
-    if not from_date or not to_date or to_date < from_date:
+    if (not from_date or not to_date or to_date < from_date
+            or from_date.year not in YEARS or to_date.year not in YEARS):
         raise ValidationError(gettext('onestop_procedures.msg_report_period',
                 start=from_date.strftime('%d/%m/%Y') if from_date else '',
                 end=to_date.strftime('%d/%m/%Y') if to_date else ''))
@@ -108,14 +111,22 @@ def finished_by(d, end):
     return (d.finished_at != Null) & (d.finished_at < end)
 
 
+def judged_at(end):
+    """The moment the unfinished dossiers are judged at: the end of the
+    period, or now while the period is not over (asked on the 10th, the
+    current month must not count a dossier due tomorrow as overdue)"""
+    return min(end, utc_now())
+
+
 def overdue_at(d, end):
     """Rule 3: an unfinished dossier is overdue when its appointment is
-    before the end of the period; one waiting for the applicant is judged
-    at the supplement request instead (Decision 766 method)"""
+    before the end of the period (before now for a period not over yet);
+    one waiting for the applicant is judged at the supplement request
+    instead (Decision 766 method)"""
     wait = waiting(d, end)
     return ~finished_by(d, end) & (d.due_at != Null) & (
         (wait & (d.supplement_requested_at > d.due_at))
-        | (~wait & (d.due_at < end)))
+        | (~wait & (d.due_at < judged_at(end))))
 
 
 def scope_rows(d, start, end, condition=Literal(True)):
@@ -171,6 +182,10 @@ def _cell(name):
 
 
 CELLS = {name: _cell(name) for name in FIGURES + ['judged', 'late']}
+# Named conditions on the dossier table itself, d, for the figures that
+# are not taken among the dossiers in scope of the period (a follow-up of
+# a dossier returned before it): the modules that count them add theirs.
+DOSSIER_CELLS = {}
 
 
 def cell_value(cell, from_date, to_date, companies=None):
@@ -185,12 +200,13 @@ def cell_value(cell, from_date, to_date, companies=None):
 def cell_condition(d, value):
     """The SQL condition of a statistics_cell value on dossier table d: its
     id among the dossiers in scope that the figure counts, found in the
-    index (a page of the drill-down reads only the rows it shows)"""
+    index (a page of the drill-down reads only the rows it shows); among
+    all the dossiers of the communes for a cell of DOSSIER_CELLS"""
     try:
         cell, from_date, to_date, *companies = value.split(':')
         from_date = dt.date.fromisoformat(from_date)
         to_date = dt.date.fromisoformat(to_date)
-        condition = CELLS[cell]
+        condition = CELLS.get(cell) or DOSSIER_CELLS[cell]
         if companies:
             companies, = companies
             companies = [int(c) for c in companies.split(',')]
@@ -199,8 +215,11 @@ def cell_condition(d, value):
                 'onestop_procedures.msg_report_cell', value=value))
     start, end = period_bounds(from_date, to_date)
     dossier = Pool().get('onestop.dossier').__table__()
-    rows = scope_rows(dossier, start, end,
-        scope_condition(dossier, companies or None))
+    scope = scope_condition(dossier, companies or None)
+    if cell in DOSSIER_CELLS:
+        return d.id.in_(dossier.select(dossier.id,
+                where=scope & condition(dossier, start, end)))
+    rows = scope_rows(dossier, start, end, scope)
     return d.id.in_(rows.select(rows.id,
             where=condition(rows, start, end)))
 
@@ -354,8 +373,9 @@ class _Figures:
         "columns 12 + 13.")
     in_progress_overdue = fields.Integer("Overdue (13)",
         help="Not finished and past the appointment at the end of the "
-        "period; a dossier waiting for a supplement counts when the "
-        "supplement was requested after its appointment.")
+        "period (now, while the period is not over); a dossier waiting for "
+        "a supplement counts when the supplement was requested after its "
+        "appointment.")
     handling_seconds = fields.Float("Handling Time (s)")
     on_time_rate = fields.Function(fields.Float("On-Time Rate (%)",
             digits=(5, 1),
@@ -389,7 +409,8 @@ class Statistics(_Figures, ModelSQL, ModelView):
     carried_over = fields.Integer("Carried Over (6)",
         help="Received before the period and not finished when it began.")
     in_progress_on_time = fields.Integer("Within Deadline (12)",
-        help="Not finished and not yet due at the end of the period.")
+        help="Not finished and not yet due at the end of the period (now, "
+        "while the period is not over).")
 
     @classmethod
     def __setup__(cls):

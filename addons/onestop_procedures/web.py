@@ -274,8 +274,8 @@ class Dossier(metaclass=PoolMeta):
     _portal_fields = ['code', 'company', 'procedure', 'channel', 'state',
         'submitted_at', 'received_at', 'due_at', 'new_due_at', 'finished_at',
         'returned_at', 'timeliness', 'due_explanation', 'supplement_items',
-        'supplement_requested_at', 'refusal_reason', 'applicant_phone',
-        'applicant_id_number']
+        'supplement_reason', 'supplement_requested_at', 'refusal_reason',
+        'stop_reason', 'applicant_phone', 'applicant_id_number']
 
     @classmethod
     def portal_lookup(cls, code, verify):
@@ -383,9 +383,13 @@ class Dossier(metaclass=PoolMeta):
             'due_explanation': explanation.split('\n') if explanation else [],
             'supplement_items': (self.supplement_items
                 if self.supplement_requested_at else None),
+            'supplement_reason': (self.supplement_reason
+                if self.supplement_requested_at else None),
             'supplement_requested_at': local(self.supplement_requested_at),
             'refusal_reason': (self.refusal_reason
                 if self.state == 'refused' else None),
+            'stop_reason': (self.stop_reason
+                if self.state == 'stopped' else None),
             'history': self.portal_history(),
             }
 

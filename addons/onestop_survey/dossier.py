@@ -7,6 +7,9 @@ from trytond.model.exceptions import ValidationError
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval
 
+from onestop_procedures.portal import render_fragment
+
+from .invitation import survey_path
 from .survey import RATINGS
 
 
@@ -66,6 +69,22 @@ class Dossier(metaclass=PoolMeta):
             # answered or expired: the same refusal as on the public page
             Invitation.from_token(invitation.token)
             Kiosk.of_user(dossier.company).request(invitation)
+
+    def portal_sections(self, web_user=None):
+        """Its owner is invited to evaluate the returned dossier on the
+        dossier's page, or sees the rating given"""
+        sections = super().portal_sections(web_user)
+        invitation = self.survey_invitation
+        if not web_user or not invitation or invitation.state == 'expired':
+            return sections
+        rating = None
+        if self.survey_rating:
+            rating = dict(self.fields_get(['survey_rating'])[
+                    'survey_rating']['selection'])[self.survey_rating]
+        return sections + [render_fragment(
+                'onestop_survey/portal/dossier_survey.html',
+                path=survey_path(invitation.token, 'portal'), rating=rating,
+                until=self.local(invitation.expires_at))]
 
     def survey_qr_image(self, size='3cm'):
         "For the return slip: the QR code of the evaluation page"

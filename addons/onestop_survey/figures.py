@@ -1,24 +1,23 @@
 # This file is part of the one-stop modules.  The COPYRIGHT file at the top
 # level of this repository contains the full copyright notices and license.
 """Satisfaction figures computed by the database: rates by commune, month,
-procedure, field and officer, and the inputs of index indicators 5.2-5.4"""
-import datetime as dt
-from zoneinfo import ZoneInfo
-
+procedure, field and officer, and the inputs of index indicators 5.2-5.4
+(index_inputs), which the index scorecard reads too (scorecard.py)"""
 from sql import Cast, Literal, Null
 from sql.aggregate import Count, Min
-from sql.conditionals import Coalesce
 
 from trytond.model import ModelSQL, ModelView, fields
 from trytond.pool import Pool
 from trytond.transaction import Transaction
 
-from onestop_procedures.dossier import VN_TIMEZONE
+from onestop_procedures.statistics import counted, period_bounds
 
 # Decision 766/QĐ-TTg, group 5 (domain reference §2.2): 6 points each;
 # 5.4 reaches its 6 points at 90 %
 INDEX_POINTS = 6
 TARGET_5_4 = 0.9
+INPUTS = ['finished', 'late', 'not_satisfied', 'repeated', 'followups',
+    'followups_overdue', 'followups_closed', 'followups_closed_on_time']
 
 
 def rate(numerator, denominator):
@@ -28,30 +27,137 @@ def rate(numerator, denominator):
     return round(100 * numerator / denominator, 1)
 
 
-def index_points(inputs):
-    """Estimated points of indicators 5.2, 5.3 and 5.4 from their inputs.
+def index_fractions(inputs):
+    """(numerator, denominator) of indicators 5.2, 5.3 and 5.4.
 
-    5.2 follow-ups handled on time / handled (6 points when none);
-    5.3 (follow-ups - repeated complaints - overdue) / follow-ups (6 when
-    none); 5.4 100 % - (late dossier rate + unhappy rating rate), 6 points
-    at 90 %, 0 without finished dossiers."""
-    closed = inputs['followups_closed']
-    ratio_2 = inputs['followups_closed_on_time'] / closed if closed else 1
-    total = inputs['followups']
-    ratio_3 = (max(0, total - inputs['repeated'] - inputs['followups_overdue'])
-        / total) if total else 1
-    finished = inputs['finished']
-    if finished:
-        ratio_4 = max(0, 1 - (inputs['late'] + inputs['not_satisfied'])
-            / finished)
-        points_4 = INDEX_POINTS * min(1, ratio_4 / TARGET_5_4)
-    else:
-        ratio_4, points_4 = None, 0
+    5.2 follow-ups closed on time / closed; 5.3 (follow-ups - repeated
+    complaints - overdue) / follow-ups; 5.4 (finished dossiers - late -
+    rated not satisfied) / finished dossiers, i.e. 100 % - (late rate +
+    unhappy rate); the numerators do not go below 0."""
+    followups, finished = inputs['followups'], inputs['finished']
     return {
-        '5.2': (ratio_2, INDEX_POINTS * min(1, ratio_2)),
-        '5.3': (ratio_3, INDEX_POINTS * min(1, ratio_3)),
-        '5.4': (ratio_4, points_4),
+        '5.2': (inputs['followups_closed_on_time'],
+            inputs['followups_closed']),
+        '5.3': (max(0, followups - inputs['repeated']
+                - inputs['followups_overdue']), followups),
+        '5.4': (max(0, finished - inputs['late'] - inputs['not_satisfied']),
+            finished),
         }
+
+
+def index_points(inputs):
+    """Estimated points of indicators 5.2, 5.3 and 5.4 from their inputs
+    (index_fractions): 6 points each, 5.4 at 90 %; 5.2 and 5.3 give 6
+    points without follow-up, 5.4 none without finished dossiers."""
+    fractions = index_fractions(inputs)
+    result = {}
+    for code in ['5.2', '5.3']:
+        numerator, denominator = fractions[code]
+        ratio = numerator / denominator if denominator else 1
+        result[code] = (ratio, INDEX_POINTS * min(1, ratio))
+    numerator, finished = fractions['5.4']
+    if finished:
+        ratio = numerator / finished
+        result['5.4'] = (ratio, INDEX_POINTS * min(1, ratio / TARGET_5_4))
+    else:
+        result['5.4'] = (None, 0)
+    return result
+
+
+def dossier_conditions(d, start, end):
+    """Indicator 5.4 on the dossier table d: the dossiers finished in
+    [start, end) (UTC) as the handling statistics count them (withdrawn
+    and stopped left out); among them, the late ones and those their
+    applicant rated not satisfied (conditions to combine with finished:
+    repeated, they keep PostgreSQL from reading only the index); the
+    finished ones that cost points"""
+    response = Pool().get('onestop.survey.response').__table__()
+    finished = (counted(d) & (d.finished_at >= start)
+        & (d.finished_at < end))
+    late = d.timeliness == 'late'
+    not_satisfied = d.id.in_(response.select(response.dossier,
+            where=response.rating == 'not_satisfied'))
+    return {
+        'finished': finished,
+        'late': late,
+        'not_satisfied': not_satisfied,
+        'missed': finished & (late | not_satisfied),
+        }
+
+
+def followup_overdue(f):
+    """A follow-up flagged overdue by the scheduled job, or closed after its
+    deadline before the job saw it"""
+    return (f.overdue == Literal(True)) | (
+        (f.state == 'closed') & (f.closed_at > f.due_at))
+
+
+def followup_conditions(f, start, end):
+    """Indicators 5.2 and 5.3 on the follow-up table f (the feedback of
+    unhappy citizens): opened in [start, end) (UTC), closed, closed on
+    time, closed late, overdue, and repeated (its citizen had an earlier
+    follow-up of the commune opened in the period)"""
+    pool = Pool()
+    FollowUp = pool.get('onestop.survey.followup')
+    Dossier = pool.get('onestop.dossier')
+    later, earlier = FollowUp.__table__(), FollowUp.__table__()
+    later_dossier, earlier_dossier = Dossier.__table__(), Dossier.__table__()
+
+    def opened(t):
+        return (t.opened_at >= start) & (t.opened_at < end)
+    repeated = (later
+        .join(later_dossier, condition=later_dossier.id == later.dossier)
+        .join(earlier, condition=(earlier.company == later.company)
+            & ((earlier.opened_at < later.opened_at)
+                | ((earlier.opened_at == later.opened_at)
+                    & (earlier.id < later.id))))
+        .join(earlier_dossier,
+            condition=(earlier_dossier.id == earlier.dossier)
+            & (earlier_dossier.applicant == later_dossier.applicant))
+        .select(later.id, where=opened(later) & opened(earlier)))
+    closed = opened(f) & (f.state == 'closed')
+    return {
+        'opened': opened(f),
+        'closed': closed,
+        'on_time': closed & (f.closed_at <= f.due_at),
+        'late': closed & (f.closed_at > f.due_at),
+        'overdue': opened(f) & followup_overdue(f),
+        'repeated': opened(f) & f.id.in_(repeated),
+        }
+
+
+def index_inputs(companies, from_date, to_date):
+    """{commune: the inputs of indicators 5.2-5.4} for the communes (ids)
+    and the days from_date to to_date (Vietnam time), in two queries over
+    all the communes"""
+    pool = Pool()
+    d = pool.get('onestop.dossier').__table__()
+    f = pool.get('onestop.survey.followup').__table__()
+    start, end = period_bounds(from_date, to_date)
+    result = {c: dict.fromkeys(INPUTS, 0) for c in companies}
+    if not companies:
+        return result
+    cursor = Transaction().connection.cursor()
+    dossiers = dossier_conditions(d, start, end)
+    cursor.execute(*d.select(d.company, Count(d.id),
+            Count(d.id, filter_=dossiers['late']),
+            Count(d.id, filter_=dossiers['not_satisfied']),
+            where=d.company.in_(list(companies)) & dossiers['finished'],
+            group_by=[d.company]))
+    for company, *values in cursor:
+        result[company].update(zip(
+                ['finished', 'late', 'not_satisfied'], values))
+    followups = followup_conditions(f, start, end)
+    cursor.execute(*f.select(f.company, Count(f.id),
+            *[Count(f.id, filter_=followups[n])
+                for n in ['overdue', 'closed', 'on_time', 'repeated']],
+            where=f.company.in_(list(companies)) & followups['opened'],
+            group_by=[f.company]))
+    for company, *values in cursor:
+        result[company].update(zip(['followups', 'followups_overdue',
+                    'followups_closed', 'followups_closed_on_time',
+                    'repeated'], values))
+    return result
 
 
 class Figure(ModelSQL, ModelView):
@@ -136,7 +242,7 @@ class Figure(ModelSQL, ModelView):
                 'not_satisfied'),
             Count(followup.id).as_('followups'),
             Count(followup.id, filter_=open_).as_('open_followups'),
-            Count(followup.id, filter_=followup.overdue).as_(
+            Count(followup.id, filter_=followup_overdue(followup)).as_(
                 'overdue_followups'),
             where=where, group_by=group_by)
 
@@ -148,61 +254,8 @@ class Figure(ModelSQL, ModelView):
     @classmethod
     def index_inputs(cls, company, from_date, to_date):
         """What indicators 5.2-5.4 are computed from, for a commune and the
-        days from_date to to_date (Vietnam time), in four queries"""
-        pool = Pool()
-        dossier = pool.get('onestop.dossier').__table__()
-        invitation = pool.get('onestop.survey.invitation').__table__()
-        response = pool.get('onestop.survey.response').__table__()
-        followup = pool.get('onestop.survey.followup').__table__()
-        cursor = Transaction().connection.cursor()
-        tz = ZoneInfo(company.timezone or VN_TIMEZONE)
-
-        def utc(day):
-            return dt.datetime.combine(day, dt.time(), tzinfo=tz).astimezone(
-                dt.timezone.utc).replace(tzinfo=None)
-        start, end = utc(from_date), utc(to_date + dt.timedelta(days=1))
-
-        cursor.execute(*dossier.select(
-                Count(dossier.id),
-                Count(dossier.id, filter_=dossier.timeliness == 'late'),
-                where=(dossier.company == company.id)
-                & (dossier.finished_at >= start)
-                & (dossier.finished_at < end)))
-        finished, late = cursor.fetchone()
-
-        unhappy = (invitation
-            .join(response, condition=response.invitation == invitation.id)
-            .join(dossier, condition=dossier.id == invitation.dossier))
-        cursor.execute(*unhappy.select(
-                Count(response.id),
-                Count(Coalesce(dossier.applicant, 0), distinct=True),
-                where=(invitation.company == company.id)
-                & (invitation.date >= from_date)
-                & (invitation.date <= to_date)
-                & (response.rating == 'not_satisfied')))
-        not_satisfied, applicants = cursor.fetchone()
-
-        cursor.execute(*followup.select(
-                Count(followup.id),
-                Count(followup.id, filter_=followup.overdue),
-                Count(followup.id, filter_=followup.state == 'closed'),
-                Count(followup.id, filter_=(followup.state == 'closed')
-                    & (followup.closed_at <= followup.due_at)),
-                where=(followup.company == company.id)
-                & (followup.opened_at >= start)
-                & (followup.opened_at < end)))
-        followups, overdue, closed, closed_on_time = cursor.fetchone()
-        return {
-            'finished': finished,
-            'late': late,
-            'not_satisfied': not_satisfied,
-            # a citizen unhappy more than once in the period
-            'repeated': not_satisfied - applicants,
-            'followups': followups,
-            'followups_overdue': overdue,
-            'followups_closed': closed,
-            'followups_closed_on_time': closed_on_time,
-            }
+        days from_date to to_date (Vietnam time)"""
+        return index_inputs([company.id], from_date, to_date)[company.id]
 
 
 class FigureContext(ModelView):

@@ -33,6 +33,12 @@ CHANNELS = [
 # flooding: refused attempts and answers allowed from one address
 MAX_REFUSED, REFUSED_WINDOW = 10, dt.timedelta(minutes=15)
 MAX_ANSWERS, ANSWER_WINDOW = 20, dt.timedelta(hours=1)
+# The short link printed on the evaluation slip, for whoever types it:
+# Crockford's base32 (no I, L, O or U to misread), 10 characters are 50 bits;
+# refused codes count against the address like refused tokens
+SHORT_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ'
+SHORT_LENGTH = 10
+_MISREAD = str.maketrans('OIL', '011', '- ')
 
 
 class InvitationError(ValidationError):
@@ -43,9 +49,33 @@ class InvitationError(ValidationError):
         self.status = status
 
 
-def survey_url(token, channel):
+def survey_path(token, channel=None):
     "The public page where the citizen evaluates the dossier"
-    return portal_url(f"/survey/{quote(token, safe='')}?c={channel}")
+    query = f'?c={channel}' if channel else ''
+    return f"/survey/{quote(token, safe='')}{query}"
+
+
+def survey_url(token, channel=None):
+    return portal_url(survey_path(token, channel))
+
+
+def new_short_code():
+    return ''.join(
+        secrets.choice(SHORT_ALPHABET) for _ in range(SHORT_LENGTH))
+
+
+def parse_short_code(text):
+    """The short code typed in text as stored ('k7m3q-9xr2o' gives
+    'K7M3Q9XR20'), None when text is not one (a token is longer)"""
+    code = (text or '').upper().translate(_MISREAD)
+    if len(code) == SHORT_LENGTH and set(code) <= set(SHORT_ALPHABET):
+        return code
+    return None
+
+
+def written_short_code(code):
+    "In two groups, easier to read out and type: 'K7M3Q-9XR20'"
+    return f'{code[:5]}-{code[5:]}'
 
 
 class Invitation(ModelSQL, ModelView):
@@ -65,6 +95,9 @@ class Invitation(ModelSQL, ModelView):
     period = fields.Char("Period", required=True, readonly=True,
         help="Month of the return, as YYYY-MM.")
     token = fields.Char("Token", required=True, readonly=True)
+    short_code = fields.Char("Short Code", readonly=True,
+        help="Typed after the portal's address when the QR code cannot be "
+        "scanned.")
     expires_at = fields.DateTime("Expires At", required=True, readonly=True)
     responses = fields.One2Many(
         'onestop.survey.response', 'invitation', "Answer", readonly=True)
@@ -77,6 +110,9 @@ class Invitation(ModelSQL, ModelView):
     qr_url = fields.Function(fields.Char("QR Code Link",
             help="The address printed as a QR code on the return documents."),
         'get_url')
+    short_url = fields.Function(fields.Char("Short Link",
+            help="The address written out on the evaluation slip."),
+        'get_url')
 
     @classmethod
     def __setup__(cls):
@@ -87,9 +123,12 @@ class Invitation(ModelSQL, ModelView):
                 'onestop_survey.msg_invitation_dossier_unique'),
             ('token_unique', Unique(t, t.token),
                 'onestop_survey.msg_invitation_token_unique'),
+            ('short_code_unique', Unique(t, t.short_code),
+                'onestop_survey.msg_invitation_token_unique'),
             ]
         cls._sql_indexes.update({
                 Index(t, (t.token, Index.Equality())),
+                Index(t, (t.short_code, Index.Equality())),
                 Index(t, (t.dossier, Index.Equality())),
                 Index(t, (t.company, Index.Equality()),
                     (t.date, Index.Range())),
@@ -112,6 +151,10 @@ class Invitation(ModelSQL, ModelView):
         return 'pending'
 
     def get_url(self, name):
+        if name == 'short_url':
+            # typed from the slip: the page counts it as the QR code's
+            return (survey_url(written_short_code(self.short_code))
+                if self.short_code else None)
         return survey_url(self.token, 'qr' if name == 'qr_url' else 'portal')
 
     def qr_image(self, size='3cm'):
@@ -139,6 +182,7 @@ class Invitation(ModelSQL, ModelView):
             invitations.append(cls(dossier=dossier, company=dossier.company,
                     officer=officer, date=day, period=f'{day:%Y-%m}',
                     token=secrets.token_urlsafe(32),
+                    short_code=new_short_code(),
                     expires_at=now + dt.timedelta(
                         days=config_.invitation_days)))
         with without_check_access():
@@ -169,9 +213,11 @@ class Invitation(ModelSQL, ModelView):
 
     @classmethod
     def from_token(cls, token, lock=False):
-        """The invitation a token opens, or a clear refusal: forged,
-        expired or already answered"""
-        invitations = cls.search([('token', '=', token or '')], limit=1)
+        """The invitation a token or a short code opens, or a clear refusal:
+        forged, expired or already answered"""
+        code = parse_short_code(token)
+        invitations = cls.search([('short_code', '=', code) if code
+                else ('token', '=', token or '')], limit=1)
         if not invitations or not token:
             raise InvitationError(gettext(
                     'onestop_survey.msg_invitation_invalid'), 404)

@@ -1,23 +1,26 @@
 # This file is part of the one-stop modules.  The COPYRIGHT file at the top
 # level of this repository contains the full copyright notices and license.
 """Public pages: the counter kiosk and the evaluation page opened by the QR
-code, the portal or the e-mail link. Routes run as user 0: every query is
-scoped by the kiosk key or the invitation token."""
+code, the short link of the slip, the portal or the e-mail link. Routes run
+as user 0: every query is scoped by the kiosk key or the invitation token."""
 from http import HTTPStatus
 
 from trytond.exceptions import UserError
 from trytond.model.exceptions import SQLConstraintError
+from trytond.pool import Pool
 from trytond.protocols.wrappers import Response, with_pool, with_transaction
 from trytond.tools import file_open
 from trytond.transaction import Transaction
 from trytond.wsgi import app
 
+from onestop_procedures import portal
 from onestop_procedures.portal import (
-    json_error, json_response, render, with_database)
+    _, json_error, json_response, portal_api, with_database)
 
-from .invitation import InvitationError
+from .invitation import InvitationError, parse_short_code
+from .survey import RATINGS
 
-# no inline script or style: everything comes from /survey/static/
+# the kiosk: no inline script or style, everything from /survey/static/
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; "
     "img-src 'self' data:; connect-src 'self'; form-action 'self'; "
     "base-uri 'none'; frame-ancestors 'none'")
@@ -31,9 +34,9 @@ CONTEXT = {'language': 'vi', '_skip_warnings': True}
 
 
 def secure(response):
-    """Headers of every public answer. The token in the URL never leaves the
+    """Headers of every kiosk answer. The key in the URL never leaves the
     site: no other origin is linked or loaded; no-referrer would make
-    browsers post forms with a null origin, which trytond refuses."""
+    browsers post with a null origin, which trytond refuses."""
     response.headers['Content-Security-Policy'] = CSP
     response.headers['X-Content-Type-Options'] = 'nosniff'
     response.headers['Referrer-Policy'] = 'same-origin'
@@ -42,14 +45,27 @@ def secure(response):
 
 
 def page(template, status=HTTPStatus.OK, **values):
-    # self-contained documents: the kiosk is full screen, and the
-    # evaluation page is opened by people who have no portal account
-    return secure(render(f'onestop_survey/portal/{template}', status=status,
-            layout=False, **values))
+    "A kiosk document: full screen, without the portal's layout"
+    return secure(portal.render(f'onestop_survey/portal/{template}',
+            status=status, layout=False, **values))
 
 
 def message(title, text, status):
     return page('message.html', status=status, title=title, text=text)
+
+
+def citizen_page(template, title, status=HTTPStatus.OK, **values):
+    """A page of the evaluation in the portal's layout (header, navigation,
+    language switch, security headers), never stored: its address holds
+    the token"""
+    return portal.secure(portal.render(template, status=status, title=title,
+            **values), private=True)
+
+
+def refused_page(text, status):
+    return citizen_page('onestop_procedures/portal/error.html',
+        _('onestop_survey.msg_portal_survey_refused'), status=status,
+        message=text, code=int(status))
 
 
 def refuse(pool, request):
@@ -134,31 +150,75 @@ def kiosk_answer(request, pool, key):
     return secure(json_response({'state': 'thanks'}))
 
 
-def _channel(request):
+def _channel(request, token):
     channel = request.args.get('c') or request.form.get('channel')
-    return channel if channel in ONLINE_CHANNELS else 'portal'
+    if channel in ONLINE_CHANNELS:
+        return channel
+    # the short link is typed from the slip that carries the QR code
+    return 'qr' if parse_short_code(token) else 'portal'
 
+
+def _choices(question):
+    "(value, label) of the answers to a question; None for free text"
+    if question.kind == 'rating':
+        Answer = Pool().get('onestop.survey.answer')
+        labels = dict(Answer.fields_get(['rating'])['rating']['selection'])
+        return [(v, labels[v]) for v, _label in RATINGS]
+    if question.kind == 'scale':
+        return [(str(v), _(f'onestop_survey.msg_portal_survey_scale_{v}'))
+            for v in range(5, 0, -1)]
+    if question.kind == 'choice':
+        return [(o, o) for o in question.option_list]
+    return None
+
+
+def survey_form(invitation, survey, token, channel, values, error=None,
+        status=HTTPStatus.OK):
+    dossier = invitation.dossier
+    return citizen_page('onestop_survey/portal/survey.html',
+        _('onestop_survey.msg_portal_survey_title', dossier=dossier.code),
+        status=status, invitation=invitation, dossier=dossier, token=token,
+        expires=dossier.local(invitation.expires_at),
+        questions=[(q, _choices(q)) for q in survey.questions],
+        channel=channel, values=values, error=error)
+
+
+# The evaluation page is in the portal's layout but outside /portal, where
+# the portal's cookies (session, language, CSRF token) are scoped:
+# portal_api gives it the page's language (?lang=, Vietnamese by default)
+# without them. The secret token in the address is what allows the answer;
+# no cookie is involved, and trytond refuses cross-origin posts.
 
 @app.route('/survey/<token>', methods={'GET'})
 @with_database
 @with_pool
-@with_transaction(context=CONTEXT)
+@with_transaction(readonly=False, context=CONTEXT)
+@portal_api
 def survey_page(request, pool, token):
     Invitation = pool.get('onestop.survey.invitation')
     Survey = pool.get('onestop.survey')
+    Attempt = pool.get('onestop.survey.attempt')
+    try:
+        Attempt.check(request.remote_addr)
+    except UserError as error:
+        return refused_page(error.message, HTTPStatus.TOO_MANY_REQUESTS)
     try:
         invitation = Invitation.from_token(token)
     except InvitationError as error:
-        return message("Không thể đánh giá", error.message, error.status)
+        if error.status == HTTPStatus.NOT_FOUND:
+            # short codes are easier to guess than tokens
+            refuse(pool, request)
+        return refused_page(error.message, error.status)
     survey = Survey.for_channel(invitation.company, 'online')
-    return page('survey.html', invitation=invitation, survey=survey,
-        channel=_channel(request), values={}, error=None)
+    return survey_form(invitation, survey, token, _channel(request, token),
+        values={})
 
 
 @app.route('/survey/<token>', methods={'POST'})
 @with_database
 @with_pool
 @with_transaction(context=CONTEXT)
+@portal_api
 def survey_answer(request, pool, token):
     Invitation = pool.get('onestop.survey.invitation')
     Survey = pool.get('onestop.survey')
@@ -166,30 +226,29 @@ def survey_answer(request, pool, token):
     try:
         Attempt.check(request.remote_addr)
     except UserError as error:
-        return message("Vui lòng thử lại sau", error.message,
-            HTTPStatus.TOO_MANY_REQUESTS)
+        return refused_page(error.message, HTTPStatus.TOO_MANY_REQUESTS)
     try:
         invitation = Invitation.from_token(token, lock=True)
     except InvitationError as error:
         refuse(pool, request)
-        return message("Không thể đánh giá", error.message, error.status)
+        return refused_page(error.message, error.status)
     survey = Survey.for_channel(invitation.company, 'online')
     values = {q.id: request.form.get(f'q{q.id}') for q in survey.questions}
-    channel = _channel(request)
+    channel = _channel(request, token)
     try:
         invitation.answer(survey, channel, values,
             comment=request.form.get('comment'))
     except SQLConstraintError as error:
         # the same dossier answered at the same moment elsewhere
         refuse(pool, request)
-        return message("Không thể đánh giá", error.message,
-            HTTPStatus.CONFLICT)
+        return refused_page(error.message, HTTPStatus.CONFLICT)
     except UserError as error:
         Transaction().rollback()
-        return page('survey.html', status=HTTPStatus.BAD_REQUEST,
-            invitation=invitation, survey=survey, channel=channel,
-            values=values, error=error.message)
+        return survey_form(invitation, survey, token, channel, values,
+            error=error.message, status=HTTPStatus.BAD_REQUEST)
     Attempt.record(request.remote_addr, False)
-    return message("Xin cảm ơn Quý ông/bà",
-        "Ý kiến đánh giá của Quý ông/bà về hồ sơ "
-        f"{invitation.dossier.code} đã được ghi nhận.", HTTPStatus.OK)
+    return citizen_page('onestop_procedures/portal/message.html',
+        _('onestop_survey.msg_portal_survey_thanks'),
+        message=_('onestop_survey.msg_portal_survey_recorded',
+            dossier=invitation.dossier.code),
+        link='/portal/', link_text=_('back_home'))

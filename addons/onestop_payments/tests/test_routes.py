@@ -1,13 +1,16 @@
 # This file is part of the one-stop modules.  The COPYRIGHT file at the top
 # level of this repository contains the full copyright notices and license.
 """The bank notification endpoint, what is due on a dossier and its QR code,
-through werkzeug's client; concurrent deliveries on PostgreSQL"""
+through werkzeug's client, the notifications against docs/openapi.yaml;
+concurrent deliveries on PostgreSQL"""
 import datetime as dt
 import unittest
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from io import BytesIO
 from threading import Barrier
+
+from jsonschema import ValidationError
 
 from trytond import backend, config
 from trytond.modules.company.tests import set_company
@@ -17,6 +20,7 @@ from trytond.transaction import Transaction
 
 from onestop_payments import vietqr
 from onestop_procedures import portal
+from onestop_procedures.tests.test_portal import OpenAPI
 
 from .tools import (
     create_citizen, create_dossier, create_fee, create_payment_commune,
@@ -24,6 +28,7 @@ from .tools import (
 
 URL = '/portal/api/payments/notifications/%s'
 DOSSIERS = 8
+NOTIFICATION = '#/components/schemas/BankNotification'
 
 
 def use_portal_database(test_class, name=DB_NAME):
@@ -66,6 +71,10 @@ class PaymentRouteTestCase(RouteTestCase):
         cls.dossiers = [(d.id, d.code, d.payment_reference)
             for d in dossiers]
 
+    def setUp(self):
+        super().setUp()
+        self.api = OpenAPI()
+
     def notification(self, index, transaction_id, amount=8000, **extra):
         _, _, reference = self.dossiers[index]
         data = {
@@ -87,6 +96,12 @@ class PaymentRouteTestCase(RouteTestCase):
         return self.client().post(URL % (journal or self.journal),
             data=body_, headers=headers_)
 
+    def assertDocumented(self, response, data=None):
+        """The answer is documented for its status; the notification sent,
+        when given, is a documented body with documented headers"""
+        self.api.validate(response, URL % self.journal, 'post', body=data,
+            headers=signed(self.secret, data)[1] if data else None)
+
     def counts(self):
         with Transaction().start(DB_NAME, 0):
             pool = Pool()
@@ -101,8 +116,10 @@ class PaymentRouteTestCase(RouteTestCase):
 
     def test_notification_matches(self):
         "A signed notification is recorded, matched and the dossier paid"
-        response = self.post(self.notification(0, 'FT25001'))
+        data = self.notification(0, 'FT25001')
+        response = self.post(data)
         self.assertEqual(response.status_code, 200, response.text)
+        self.assertDocumented(response, data)
         self.assertEqual(response.json['status'], 'recorded')
         self.assertEqual(response.json['state'], 'matched')
         self.assertEqual(response.json['dossier'], self.dossiers[0][1])
@@ -111,10 +128,13 @@ class PaymentRouteTestCase(RouteTestCase):
     def test_notification_replayed(self):
         "The same transaction delivered again records nothing more"
         data = self.notification(1, 'FT25002')
-        self.assertEqual(self.post(data).json['status'], 'recorded')
+        response = self.post(data)
+        self.assertEqual(response.json['status'], 'recorded')
+        self.assertDocumented(response, data)
         before = self.counts()
         response = self.post(data)
         self.assertEqual(response.status_code, 200)
+        self.assertDocumented(response, data)
         self.assertEqual(response.json['status'], 'duplicate')
         self.assertEqual(response.json['state'], 'matched')
         self.assertEqual(self.counts(), before)
@@ -152,14 +172,55 @@ class PaymentRouteTestCase(RouteTestCase):
         for response, status, word in cases:
             with self.subTest(status=status, word=word):
                 self.assertEqual(response.status_code, status, response.text)
+                self.assertDocumented(response)
                 self.assertIn(word, response.json['error']['message'])
         self.assertEqual(self.counts(), before)
+        # the documented body refuses what the endpoint refuses (but the
+        # account number, which depends on the commune)
+        self.api.check(data, NOTIFICATION)
+        for name, value in [('amount', -8000), ('amount', 8000.5),
+                ('amount', '8000'), ('amount', True), ('amount', 0),
+                ('transaction_id', ''), ('transaction_id', 'N' * 101),
+                ('transaction_id', 8), ('booked_at', '2026-03-02'),
+                ('booked_at', '2026-03-02T10:00:00'), ('description', 5)]:
+            with self.subTest(name=name, value=value), self.assertRaises(
+                    ValidationError):
+                self.api.check({**data, name: value}, NOTIFICATION)
+        for name in ['transaction_id', 'amount', 'booked_at']:
+            with self.subTest(missing=name), self.assertRaises(
+                    ValidationError):
+                self.api.check({k: v for k, v in data.items() if k != name},
+                    NOTIFICATION)
         self.assertEqual(self.payment_state(2), 'to_pay')
+
+    def test_notification_example(self):
+        "The document's example notification is recorded as documented"
+        template = self.api.operation(URL % self.journal, 'post')
+        example = self.api.spec['paths'][template]['post']['requestBody'][
+            'content']['application/json']['example']
+        response = self.post(example)
+        self.assertEqual(response.status_code, 200, response.text)
+        self.assertDocumented(response, example)
+        # its reference is no dossier's: queued for the accountant
+        self.assertEqual((response.json['status'], response.json['state'],
+                response.json['reason']), ('recorded', 'queued', 'unknown'))
+
+    def test_notification_booked_out_of_range(self):
+        "A booked_at that cannot be brought to UTC is a documented 400"
+        for booked_at in ['0001-01-01T00:00:00+07:00',
+                '9999-12-31T23:59:59-07:00']:
+            with self.subTest(booked_at=booked_at):
+                response = self.post(self.notification(
+                        2, 'N-RANGE', booked_at=booked_at))
+                self.assertEqual(response.status_code, 400)
+                self.assertDocumented(response)
 
     def test_notification_underpaid_queued(self):
         "An underpayment is recorded for the accountant, not matched"
-        response = self.post(self.notification(3, 'FT25004', amount=5000))
+        data = self.notification(3, 'FT25004', amount=5000)
+        response = self.post(data)
         self.assertEqual(response.status_code, 200)
+        self.assertDocumented(response, data)
         self.assertEqual((response.json['state'], response.json['reason']),
             ('queued', 'underpaid'))
         self.assertEqual(self.payment_state(3), 'to_pay')

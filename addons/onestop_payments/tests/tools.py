@@ -13,29 +13,40 @@ from onestop_procedures.tests.tools import (
     create_citizen, create_commune, create_dossier, create_procedure)
 
 __all__ = ['create_citizen', 'create_dossier', 'create_procedure',
-    'create_payment_commune', 'create_fee', 'signed', 'BIN', 'ACCOUNT']
+    'create_payment_commune', 'add_collection', 'create_fee', 'signed',
+    'BIN', 'ACCOUNT']
 
 BIN, ACCOUNT = '970405', '1234567890123'
+
+
+JOURNALS = {
+    'cash': "Tiền mặt",
+    'vietqr': "Chuyển khoản VietQR",
+    'ewallet': "Ví điện tử",
+    }
 
 
 def create_payment_commune(name="UBND xã Gia Lộc",
         agency_code='000.31.10999', account=ACCOUNT):
     """A commune with its collection account and three journals: cash,
     VietQR transfer, e-wallet"""
-    Journal = Pool().get('account.payment.journal')
     company = create_commune(name, agency_code)
+    add_collection(company, account)
+    return company
+
+
+def add_collection(company, account=ACCOUNT, methods=tuple(JOURNALS)):
+    "The collection account of a commune and its journals of methods"
+    Journal = Pool().get('account.payment.journal')
     company.collection_bank_bin = BIN
     company.collection_account_number = account
     company.collection_account_name = 'UBND XA GIA LOC'
     company.save()
     Journal.create([{
-                'name': name_, 'process_method': method,
+                'name': JOURNALS[method], 'process_method': method,
                 'company': company.id, 'currency': company.currency.id,
                 'notification_secret': f'secret-{method}-{company.id}',
-                } for name_, method in [
-                ("Tiền mặt", 'cash'), ("Chuyển khoản VietQR", 'vietqr'),
-                ("Ví điện tử", 'ewallet')]])
-    return company
+                } for method in methods])
 
 
 def create_fee(procedure, amount=8000, unit='dossier', exemptions=(),

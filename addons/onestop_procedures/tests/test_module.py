@@ -1,10 +1,13 @@
 # This file is part of the one-stop modules.  The COPYRIGHT file at the top
 # level of this repository contains the full copyright notices and license.
 import datetime as dt
+from types import SimpleNamespace
 from unittest.mock import patch
 
 from trytond.exceptions import UserError
+from trytond.ir import date as ir_date
 from trytond.modules.company.tests import CompanyTestMixin, set_company
+from trytond.i18n import gettext
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
@@ -18,6 +21,17 @@ from .tools import (
 def at(*args):
     "A moment in Vietnam time, as stored (UTC)"
     return dt.datetime(*args) - dt.timedelta(hours=7)
+
+
+def clock(moment):
+    "Stop the clock of ir.date at moment (naive UTC)"
+    class Clock:
+        @staticmethod
+        def now(timezone=None):
+            if timezone is None:
+                return moment
+            return moment.replace(tzinfo=dt.timezone.utc).astimezone(timezone)
+    return patch.object(ir_date, 'datetime', SimpleNamespace(datetime=Clock))
 
 
 class OnestopProceduresTestCase(CompanyTestMixin, ModuleTestCase):
@@ -209,6 +223,128 @@ class OnestopProceduresTestCase(CompanyTestMixin, ModuleTestCase):
             self.assertEqual(dossier.status_code, 3)
 
     @with_transaction()
+    def test_stop_needs_legal_ground(self):
+        "Stopping names its legal ground, finishes the dossier and logs"
+        pool = Pool()
+        Dossier = pool.get('onestop.dossier')
+        Procedure = pool.get('onestop.procedure')
+        with set_company(create_commune()):
+            procedure = create_procedure()
+            Procedure.write([procedure], {
+                    'effective_date': dt.date(2025, 7, 1)})
+            dossier = create_dossier(procedure, create_citizen(),
+                received_at=at(2026, 3, 2, 9))
+            with patch.object(dossier_module, 'utc_now',
+                    return_value=at(2026, 3, 2, 9)):
+                Dossier.receive([dossier])
+                Dossier.assign([dossier])
+            with self.assertRaisesRegex(UserError, dossier.code):
+                Dossier.stop([dossier])
+            self.assertEqual(dossier.state, 'in_progress')
+            self.assertIsNone(dossier.finished_at)
+            self.assertEqual(dossier.logs[-1].action, 'assign')
+
+            dossier.stop_reason = "Có tranh chấp về nội dung yêu cầu"
+            dossier.save()
+            with patch.object(dossier_module, 'utc_now',
+                    return_value=at(2026, 3, 4, 10)):
+                Dossier.stop([dossier])
+            self.assertEqual(dossier.state, 'stopped')
+            self.assertEqual(dossier.status_code, 8)
+            self.assertEqual(dossier.finished_at, at(2026, 3, 4, 10))
+            # due Thursday 5 March 9:00: stopped the day before
+            self.assertEqual(dossier.timeliness, 'early')
+            self.assertEqual(
+                dossier.stop_reason, "Có tranh chấp về nội dung yêu cầu")
+            log = dossier.logs[-1]
+            self.assertEqual(
+                (log.action, log.from_state, log.to_state, log.date),
+                ('stop', 'in_progress', 'stopped', at(2026, 3, 4, 10)))
+            self.assertEqual(log.user.id, Transaction().user)
+            with self.assertRaises(UserError), \
+                    Transaction().set_context(_check_access=True):
+                Dossier.write([dossier], {'stop_reason': "sửa"})
+
+            copy, = Dossier.copy([dossier])
+            self.assertEqual(copy.state, 'draft')
+            self.assertIsNone(copy.stop_reason)
+            self.assertIsNone(copy.finished_at)
+
+    @with_transaction()
+    def test_supplement_reason_once(self):
+        "The reason of the supplement is written once, with its items"
+        Dossier = Pool().get('onestop.dossier')
+        with set_company(create_commune()):
+            dossier = create_dossier(create_procedure(), create_citizen())
+            Dossier.receive([dossier])
+            dossier.supplement_items = "Tờ khai có chữ ký"
+            dossier.supplement_reason = "Tờ khai chưa có chữ ký"
+            dossier.save()
+            Dossier.request_supplement([dossier])
+            self.assertEqual(
+                dossier.supplement_reason, "Tờ khai chưa có chữ ký")
+            with self.assertRaisesRegex(UserError, dossier.code):
+                Dossier.write([dossier], {'supplement_reason': "Khác"})
+            copy, = Dossier.copy([dossier])
+            self.assertIsNone(copy.supplement_reason)
+            self.assertIsNone(copy.supplement_items)
+
+    @with_transaction()
+    def test_reassignment_logged(self):
+        "Every change of hands after the hand-over is on the control sheet"
+        pool = Pool()
+        Dossier = pool.get('onestop.dossier')
+        User = pool.get('res.user')
+        first, second = User.create([
+                {'login': 'chuyenvien1', 'name': "Chuyên viên Một"},
+                {'login': 'chuyenvien2', 'name': "Chuyên viên Hai"}])
+        with set_company(create_commune()):
+            procedure = create_procedure()
+            dossier = create_dossier(procedure, create_citizen())
+            Dossier.receive([dossier])
+            # choosing the first assignee before the hand-over is no change
+            Dossier.write([dossier], {'assignee': first.id})
+            Dossier.assign([dossier])
+            self.assertEqual(
+                [(l.action, l.assignee) for l in dossier.logs],
+                [('receive', None), ('assign', first)])
+
+            Dossier.write([dossier], {'assignee': second.id})
+            log = dossier.logs[-1]
+            self.assertEqual(len(dossier.logs), 3)
+            self.assertEqual(
+                (log.action, log.from_state, log.to_state, log.assignee),
+                ('reassign', 'in_progress', 'in_progress', second))
+            self.assertEqual(log.user.id, Transaction().user)
+            self.assertIsNone(log.step)
+
+            # the same assignee again, by write or by save: no hand-over
+            Dossier.write([dossier], {'assignee': second.id})
+            dossier.assignee = second
+            dossier.save()
+            self.assertEqual(len(dossier.logs), 3)
+            # by save, the change is seen too
+            dossier.assignee = first
+            dossier.save()
+            self.assertEqual(
+                [(l.action, l.assignee) for l in dossier.logs[3:]],
+                [('reassign', first)])
+            # the steps still follow the procedure
+            Dossier.submit_approval([dossier])
+            self.assertEqual(dossier.logs[-1].step.name, "Thẩm định")
+
+            # received and already assigned: a change hands it over
+            received = create_dossier(procedure, create_citizen(
+                    "Lê Văn Bình", '031096001239', dt.date(1996, 2, 2)))
+            Dossier.receive([received])
+            Dossier.write([received], {'assignee': first.id})
+            Dossier.write([received], {'assignee': second.id})
+            self.assertEqual(
+                [(l.action, l.from_state, l.assignee) for l in received.logs],
+                [('receive', 'draft', None),
+                    ('reassign', 'received', second)])
+
+    @with_transaction()
     def test_apology_once(self):
         "One apology with a later appointment"
         Dossier = Pool().get('onestop.dossier')
@@ -308,9 +444,25 @@ class OnestopProceduresTestCase(CompanyTestMixin, ModuleTestCase):
 
     @with_transaction()
     def test_flag_deadlines(self):
-        "Dossiers due within a working day are flagged in one statement"
-        Dossier = Pool().get('onestop.dossier')
-        with set_company(create_commune()):
+        """Dossiers due within a working day are flagged in one statement;
+        the assignee and the approvers of that commune only are told"""
+        pool = Pool()
+        Dossier = pool.get('onestop.dossier')
+        Notification = pool.get('res.notification')
+        User = pool.get('res.user')
+        ModelData = pool.get('ir.model.data')
+        gia_loc = create_commune()
+        other = create_commune("UBND phường Khác", agency_code='000.31.99999')
+        approver = ModelData.get_id(
+            'onestop_procedures', 'group_onestop_approver')
+        here, there = User.create([{
+                    'login': login, 'name': login.title(),
+                    'companies': [('add', [company.id])],
+                    'company': company.id,
+                    'groups': [('add', [approver])],
+                    } for login, company in [
+                    ('approver', gia_loc), ('elsewhere', other)]])
+        with set_company(gia_loc):
             procedure = create_procedure(unit='hour', time=2)
             soon = create_dossier(procedure, create_citizen(),
                 received_at=dossier_module.utc_now())
@@ -326,9 +478,14 @@ class OnestopProceduresTestCase(CompanyTestMixin, ModuleTestCase):
             self.assertFalse(later.warned_at)
             self.assertEqual(Dossier.search([('due_soon', '=', True)]
                 + [('overdue', '=', False)]), [soon])
-            notification, = Pool().get('res.notification').search([
+            notification, = Notification.search([
                     ('user', '=', Transaction().user)])
             self.assertIn('1', notification.description)
+            notification, = Notification.search([('user', '=', here.id)])
+            self.assertIn('1', notification.description)
+            self.assertFalse(Notification.search([('user', '=', there.id)]))
+            Dossier.flag_deadlines()
+            self.assertEqual(Notification.search([], count=True), 2)
 
     @with_transaction()
     def test_close_unsupplemented(self):
@@ -348,6 +505,12 @@ class OnestopProceduresTestCase(CompanyTestMixin, ModuleTestCase):
             self.assertEqual(dossier.state, 'stopped')
             self.assertEqual(dossier.logs[-1].action, 'close_supplement')
             self.assertTrue(all(p.end for p in dossier.pauses))
+            self.assertTrue(dossier.finished_at)
+            # the legal ground of the stop notice
+            self.assertEqual(dossier.stop_reason, gettext(
+                    'onestop_procedures.msg_dossier_stop_unsupplemented', 'vi',
+                    days=15))
+            self.assertIn('118/2025', dossier.stop_reason)
 
     @with_transaction()
     def test_import_catalogue(self):
@@ -386,6 +549,40 @@ class OnestopProceduresTestCase(CompanyTestMixin, ModuleTestCase):
             self.assertEqual(len(new.documents), 2)
             self.assertEqual(
                 Procedure.search([('in_force', '=', True)]), [new])
+
+    @with_transaction()
+    def test_in_force_on_vietnam_date(self):
+        "A procedure is in force from its date in Vietnam, not in UTC"
+        pool = Pool()
+        Procedure = pool.get('onestop.procedure')
+        Company = pool.get('company.company')
+        commune = create_commune()
+        without_zone = create_commune(
+            "UBND phường Khác", agency_code='000.31.99999')
+        Company.write([without_zone], {'timezone': None})
+        procedure = create_procedure()
+        Procedure.write([procedure], {'effective_date': dt.date(2026, 3, 7)})
+
+        def check(in_force):
+            "in_force as read and as searched"
+            self.assertEqual(Procedure(procedure.id).in_force, in_force)
+            self.assertEqual(
+                Procedure.search([('in_force', '=', in_force)]), [procedure])
+            self.assertEqual(
+                Procedure.search([('in_force', '!=', in_force)]), [])
+
+        # 23:30 UTC on 6 March is 06:30 on 7 March in Vietnam: in the
+        # commune, without a time zone (Vietnam's) or a company (portal)
+        with clock(dt.datetime(2026, 3, 6, 23, 30)):
+            for company in [commune, without_zone, None]:
+                with self.subTest(company=company), \
+                        Transaction().set_context(
+                            company=company.id if company else None):
+                    check(True)
+        # 16:30 UTC is 23:30 on 6 March in Vietnam
+        with clock(dt.datetime(2026, 3, 6, 16, 30)), \
+                Transaction().set_context(company=None):
+            check(False)
 
     @with_transaction()
     def test_import_dossiers(self):

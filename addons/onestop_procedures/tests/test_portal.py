@@ -131,7 +131,8 @@ def use_portal_database(test_class, name=DB_NAME):
 
 
 class OpenAPI:
-    "Responses of the API checked against docs/openapi.yaml"
+    """Requests and responses of the API checked against
+    docs/openapi.yaml"""
 
     def __init__(self):
         self.spec = yaml.safe_load(OPENAPI.read_text(encoding='utf-8'))
@@ -139,34 +140,60 @@ class OpenAPI:
             Resource.from_contents(
                 self.spec, default_specification=DRAFT202012))
 
-    def operation(self, path):
-        "The spec's path template matching a concrete path"
+    def operation(self, path, method='get'):
+        "The spec's path template matching a concrete path for the method"
         parts = path.split('/')
-        for template in self.spec['paths']:
+        for template, item in self.spec['paths'].items():
             pattern = template.split('/')
-            if len(pattern) == len(parts) and all(
+            if method in item and len(pattern) == len(parts) and all(
                     p == q or (p.startswith('{') and q)
                     for p, q in zip(pattern, parts)):
                 return template
-        raise AssertionError(f'{path} is not in the OpenAPI document')
+        raise AssertionError(
+            f'{method.upper()} {path} is not in the OpenAPI document')
 
-    def validate(self, response, path):
-        "The response is documented for its status and matches its schema"
-        template = self.operation(urlsplit(path).path)
-        responses = self.spec['paths'][template]['get']['responses']
-        status = str(response.status_code)
-        assert status in responses, (
-            f'{status} not documented for GET {template}')
-        assert response.content_type.startswith('application/json')
-        pointer = '/'.join(['#/paths', template.replace('/', '~1'), 'get',
-                'responses', status])
-        if '$ref' in responses[status]:
-            pointer = responses[status]['$ref']
-        schema = {'$ref': 'urn:openapi' + pointer
-            + '/content/application~1json/schema'}
+    def check(self, instance, pointer):
+        "The instance matches the schema at the pointer of the document"
+        schema = {'$ref': 'urn:openapi' + pointer}
         Draft202012Validator(schema, registry=self.registry,
             format_checker=Draft202012Validator.FORMAT_CHECKER).validate(
-            response.json)
+            instance)
+
+    def validate(self, response, path, method='get', body=None,
+            headers=None):
+        """The response is documented for its status and matches its
+        schema; the request's JSON body and headers, when given, match the
+        operation's request body and header parameters"""
+        template = self.operation(urlsplit(path).path, method)
+        base = '/'.join(['#/paths', template.replace('/', '~1'), method])
+        operation = self.spec['paths'][template][method]
+        if body is not None:
+            assert 'requestBody' in operation, (
+                f'no request body documented for {method.upper()} '
+                f'{template}')
+            self.check(body, base
+                + '/requestBody/content/application~1json/schema')
+        if headers is not None:
+            for i, parameter in enumerate(operation.get('parameters', [])):
+                name = parameter.get('name')
+                if parameter.get('in') != 'header':
+                    continue
+                assert name in headers or not parameter.get('required'), (
+                    f'header {name} missing')
+                if name in headers:
+                    self.check(headers[name],
+                        f'{base}/parameters/{i}/schema')
+        responses = operation['responses']
+        status = str(response.status_code)
+        assert status in responses, (
+            f'{status} not documented for {method.upper()} {template}')
+        assert response.content_type.startswith('application/json'), (
+            f'{response.content_type} answer: {response.text[:200]}')
+        pointer = base + '/responses/' + status
+        if '$ref' in responses[status]:
+            pointer = responses[status]['$ref']
+        self.check(response.json,
+            pointer + '/content/application~1json/schema')
 
 
 class PortalUnitTestCase(unittest.TestCase):
@@ -918,11 +945,13 @@ class PortalRouteTestCase(RouteTestCase):
                 [a.name for a in Attachment.search(
                         [('resource', '=', str(reused.reused_from))])])
             dossier.supplement_items = "Bản sao giấy khai sinh"
+            dossier.supplement_reason = "Thiếu giấy khai sinh của con"
             dossier.save()
             Dossier.request_supplement([dossier])
             transaction.commit()
         response = client.get(f'/portal/dossiers/{code}')
         self.assertIn("Bản sao giấy khai sinh", response.text)
+        self.assertIn("Thiếu giấy khai sinh của con", response.text)
         component = re.search(r'name="file_(\d+)"', response.text).group(1)
         response = self.post_form(client,
             f'/portal/dossiers/{code}/supplement', {},
@@ -941,6 +970,17 @@ class PortalRouteTestCase(RouteTestCase):
         response = client.get(f'/portal/dossiers/{code}?supplemented=1')
         self.assertIn("khai-sinh.pdf", response.text)
         self.assertIn("Hồ sơ bổ sung của bạn đã được gửi", response.text)
+        with Transaction().start(DB_NAME, 1) as transaction:
+            Dossier = Pool().get('onestop.dossier')
+            dossier, = Dossier.search([('code', '=', code)])
+            Dossier.receive([dossier])
+            dossier.stop_reason = "Người yêu cầu đã chết"
+            dossier.save()
+            Dossier.stop([dossier])
+            transaction.commit()
+        response = client.get(f'/portal/dossiers/{code}')
+        self.assertIn("Dừng giải quyết hồ sơ", response.text)
+        self.assertIn("Người yêu cầu đã chết", response.text)
 
     # model methods
 

@@ -20,12 +20,13 @@ from trytond.tests.test_tryton import (
 from trytond.transaction import Transaction
 
 from onestop_procedures import portal
+from onestop_procedures import statistics as statistics_module
 from onestop_procedures.report_board import becoming_late
 from onestop_procedures.report_export import assessment_xlsx, export_xlsx
 from onestop_procedures.scorecard import (
     Indicator, grade, indicator_points, period_dates)
 
-from .test_statistics import MARCH, at, create_report_data
+from .test_statistics import APRIL, MARCH, at, create_report_data
 
 # March 2026, Gia Lộc. Catalogue in force on 31/03: 3 procedures, 2
 # published, 2 complete, 2 online. Dossiers: 5 early or on time of 8 judged
@@ -208,6 +209,34 @@ class ScorecardTestCase(unittest.TestCase):
         row = [r for r in indicators.iter_rows(values_only=True)
             if r[0] == gia_loc.rec_name and r[1] == '2.1'][0]
         self.assertEqual(row[3:9], (5, 8, 62.5, 100.0, 20, 12.5))
+
+    @with_transaction()
+    def test_period_not_over(self):
+        """April asked on 2 April at noon: an open dossier due later (D05,
+        03/04) is not late yet, neither in 2.1 nor among the missed"""
+        pool = Pool()
+        Scorecard = pool.get('onestop.scorecard')
+        Dossier = pool.get('onestop.dossier')
+        (gia_loc, _, _), dossiers = create_report_data()
+        name = {d.id: k for k, d in dossiers.items()}
+
+        def on_time(now):
+            with patch.object(statistics_module, 'utc_now',
+                    return_value=now):
+                estimate = Scorecard.evaluate([gia_loc.id], *APRIL)[
+                    gia_loc.id]
+                line, = [l for l in estimate['lines'] if l['code'] == '2.1']
+                return (line['numerator'], line['denominator'],
+                    line['points'], sorted(name[d.id]
+                        for d in Dossier.search(line['missed'])))
+        # D14 and D17 finished on time; D12 and D13 overdue
+        self.assertEqual(on_time(at(2026, 4, 2, 12)),
+            (2, 4, 10.0, ['D12', 'D13']))
+        # from 3 April 09:00 D05 is overdue too, as at the end of April
+        self.assertEqual(on_time(at(2026, 4, 3, 10)),
+            (2, 5, 8.0, ['D05', 'D12', 'D13']))
+        self.assertEqual(on_time(at(2026, 6, 1, 0)),
+            (2, 5, 8.0, ['D05', 'D12', 'D13']))
 
     @with_transaction()
     def test_becoming_late(self):

@@ -229,6 +229,8 @@ class SlipTestCase(unittest.TestCase):
             dossier.supplement_items = (
                 "Bản sao Giấy chứng tử của vợ/chồng trước\n"
                 "Tờ khai ghi thiếu nơi cư trú")
+            dossier.supplement_reason = (
+                "Hồ sơ chưa chứng minh được tình trạng hôn nhân trước đây")
             dossier.save()
             with patch.object(dossier_module, 'utc_now',
                     return_value=at(2026, 3, 9, 9)):
@@ -242,6 +244,10 @@ class SlipTestCase(unittest.TestCase):
                     "Ngày nộp hồ sơ: 06/03/2026.",
                     "1. Bản sao Giấy chứng tử của vợ/chồng trước",
                     "2. Tờ khai ghi thiếu nơi cư trú",
+                    # the reason, under the items
+                    "2. Tờ khai ghi thiếu nơi cư trú\nLý do:\n"
+                    "- Hồ sơ chưa chứng minh được tình trạng hôn nhân trước "
+                    "đây\nThời hạn bổ sung",
                     # 15 days after the request (Decree 118/2025 art. 19)
                     "Thời hạn bổ sung: trước ngày 24/03/2026.",
                     "được tính lại từ đầu khi nhận đủ hồ sơ bổ sung",
@@ -287,6 +293,87 @@ class SlipTestCase(unittest.TestCase):
             self.assertIn("NGƯỜI TIẾP NHẬN HỒ SƠ", text)
 
     @with_transaction()
+    def test_supplement_request_without_reason(self):
+        "Without a reason, the request prints no reason heading"
+        Dossier = Pool().get('onestop.dossier')
+        with set_company(create_commune()):
+            dossier = self.received(supplement_items="Tờ khai có chữ ký")
+            Dossier.request_supplement([dossier])
+            text = self.text('onestop.dossier.slip.supplement', [dossier])
+            self.assertIn("1. Tờ khai có chữ ký", text)
+            self.assertNotIn("Lý do:", text)
+
+    @with_transaction()
+    def test_stop_notice(self):
+        "The stop notice gives the legal ground, only for a stopped dossier"
+        Dossier = Pool().get('onestop.dossier')
+        with set_company(create_commune()):
+            dossier = self.received()
+            with self.assertRaisesRegex(UserError, dossier.code):
+                self.render('onestop.dossier.slip.stop', [dossier])
+            Dossier.assign([dossier])
+            dossier.stop_reason = (
+                "Có tranh chấp về nội dung yêu cầu đang được Tòa án thụ lý\n"
+                "Theo đề nghị của cơ quan điều tra bằng văn bản")
+            dossier.save()
+            with patch.object(dossier_module, 'utc_now',
+                    return_value=at(2026, 3, 9, 15)):
+                Dossier.stop([dossier])
+            text = self.text('onestop.dossier.slip.stop', [dossier])
+            for expected in [
+                    MOTTO, "Độc lập - Tự do - Hạnh phúc", "UBND XÃ GIA LỘC",
+                    "THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ",
+                    "Số: 260306-0001/TB",
+                    "Gia Lộc, ngày 09 tháng 03 năm 2026",
+                    f"Mã hồ sơ: {dossier.code}",
+                    "Trung tâm Phục vụ hành chính công xã Gia Lộc đã tiếp "
+                    "nhận hồ sơ của:",
+                    "Ông/bà: Nguyễn Thị Ánh Tuyết",
+                    "Số định danh cá nhân: 031195001234",
+                    "Nội dung yêu cầu giải quyết: Cấp Giấy xác nhận tình "
+                    "trạng hôn nhân (mã thủ tục 1.004873)",
+                    "Ngày nộp hồ sơ: 06/03/2026.",
+                    "UBND xã Gia Lộc thông báo dừng giải quyết hồ sơ này kể "
+                    "từ ngày 09/03/2026 với căn cứ pháp lý như sau:",
+                    "1. Có tranh chấp về nội dung yêu cầu đang được Tòa án "
+                    "thụ lý",
+                    "2. Theo đề nghị của cơ quan điều tra bằng văn bản",
+                    "- Ông/bà Nguyễn Thị Ánh Tuyết (trao trực tiếp);",
+                    "THỦ TRƯỞNG CƠ QUAN\nGIẢI QUYẾT HỒ SƠ\n"
+                    "(Ký, ghi rõ họ tên và đóng dấu)\nAdministrator"]:
+                self.assertIn(expected, text)
+
+            # a returned dossier has no stop notice either
+            returned = self.received(received_at=at(2026, 3, 6, 14))
+            for action in ['assign', 'approve', 'return_result']:
+                getattr(Dossier, action)([returned])
+            with self.assertRaisesRegex(UserError, returned.code):
+                self.render('onestop.dossier.slip.stop', [returned])
+
+    @with_transaction()
+    def test_stop_notice_unsupplemented(self):
+        "A dossier closed for want of its supplement prints the decree's case"
+        Dossier = Pool().get('onestop.dossier')
+        with set_company(create_commune()):
+            dossier = self.received(supplement_items="Tờ khai có chữ ký")
+            with patch.object(dossier_module, 'utc_now',
+                    return_value=dossier_module.utc_now()
+                    - dt.timedelta(days=16)):
+                Dossier.request_supplement([dossier])
+            Dossier.close_unsupplemented()
+            dossier = Dossier(dossier.id)
+            text = self.text('onestop.dossier.slip.stop', [dossier])
+            for expected in [
+                    "THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ",
+                    f"Mã hồ sơ: {dossier.code}",
+                    "1. Người nộp hồ sơ không bổ sung, hoàn thiện hồ sơ trong "
+                    "thời hạn 15 ngày kể từ ngày có yêu cầu bổ sung (Điều 19 "
+                    "Nghị định 118/2025/NĐ-CP).",
+                    dossier.local(dossier.finished_at).strftime(
+                        'ngày %d tháng %m năm %Y')]:
+                self.assertIn(expected, text)
+
+    @with_transaction()
     def test_control_sheet(self):
         "The control sheet is the log: who, role, when, step due, on time"
         Dossier = Pool().get('onestop.dossier')
@@ -323,6 +410,24 @@ class SlipTestCase(unittest.TestCase):
                     "Kết quả giải quyết hồ sơ: Đúng hạn (kết thúc xử lý "
                     "09:00 11/03/2026)."]:
                 self.assertIn(expected, text)
+
+    @with_transaction()
+    def test_control_sheet_reassignment(self):
+        "The control sheet names who received each hand-over"
+        pool = Pool()
+        Dossier = pool.get('onestop.dossier')
+        User = pool.get('res.user')
+        first, second = User.create([
+                {'login': 'chuyenvien1', 'name': "Chuyên viên Một"},
+                {'login': 'chuyenvien2', 'name': "Chuyên viên Hai"}])
+        with set_company(create_commune()):
+            dossier = self.received(assignee=first)
+            Dossier.assign([dossier])
+            Dossier.write([dossier], {'assignee': second.id})
+            text = self.text('onestop.dossier.slip.control', [dossier])
+            self.assertIn("2\nChuyển xử lý → Chuyên viên Một\nTiếp nhận", text)
+            self.assertIn("3\nChuyển người xử lý → Chuyên viên Hai\n\n"
+                "Administrator", text)
 
     @with_transaction()
     def test_apology(self):
@@ -437,13 +542,28 @@ class SlipTestCase(unittest.TestCase):
             Dossier.refuse([dossier])
             for name in ONE_PAGE:
                 with self.subTest(report=name):
-                    oext, content = self.render(
-                        name, [dossier], extension='pdf')
-                    self.assertEqual(oext, 'pdf')
-                    self.assertTrue(content.startswith(b'%PDF'))
-                    self.assertEqual(pdf_pages(content), 1)
-                    # A4 in points, portrait or landscape for the logbook
-                    self.assertRegex(content,
-                        rb'/MediaBox\s*\[\s*0 0 (595\.\d+ 841\.\d+|'
-                        rb'841\.\d+ 595\.\d+)\s*\]')
-                    self.assertRegex(content, rb'/FontFile[23]?')
+                    self.assertOnePageA4(name, dossier)
+
+    @unittest.skipUnless(SOFFICE, "LibreOffice (soffice) is not installed: "
+        "the PDF conversion cannot run")
+    @with_transaction()
+    def test_stop_notice_pdf(self):
+        "The stop notice converts to a one-page A4 PDF with embedded fonts"
+        Dossier = Pool().get('onestop.dossier')
+        with set_company(create_commune()):
+            dossier = self.received()
+            dossier.stop_reason = "Có tranh chấp về nội dung yêu cầu"
+            dossier.save()
+            Dossier.stop([dossier])
+            self.assertOnePageA4('onestop.dossier.slip.stop', dossier)
+
+    def assertOnePageA4(self, name, dossier):
+        oext, content = self.render(name, [dossier], extension='pdf')
+        self.assertEqual(oext, 'pdf')
+        self.assertTrue(content.startswith(b'%PDF'))
+        self.assertEqual(pdf_pages(content), 1)
+        # A4 in points, portrait or landscape for the logbook
+        self.assertRegex(content,
+            rb'/MediaBox\s*\[\s*0 0 (595\.\d+ 841\.\d+|'
+            rb'841\.\d+ 595\.\d+)\s*\]')
+        self.assertRegex(content, rb'/FontFile[23]?')

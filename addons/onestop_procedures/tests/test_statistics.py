@@ -20,6 +20,7 @@ from trytond.tests.test_tryton import (
 from trytond.transaction import Transaction
 
 from onestop_procedures import dossier as dossier_module
+from onestop_procedures import statistics as statistics_module
 from onestop_procedures.dossier_import import import_dossiers
 from onestop_procedures.report_export import export_xlsx
 from onestop_procedures.statistics import (
@@ -255,6 +256,38 @@ class StatisticsTestCase(unittest.TestCase):
         self.assertEqual(figures(row), [6, 1, 0, 5, 2, 0, 2, 0, 4, 1, 3])
         self.assertInvariants(row)
         self.assertEqual(row['on_time_rate'], 40.0)
+
+    @with_transaction()
+    def test_period_not_over(self):
+        """Asked on 2 April at noon, April judges the open dossiers at that
+        moment, not at its end: D05, due on the 3rd, is not overdue yet"""
+        pool = Pool()
+        Statistics = pool.get('onestop.statistics')
+        Dossier = pool.get('onestop.dossier')
+        (gia_loc, _, _), dossiers = create_report_data()
+        name = {d.id: k for k, d in dossiers.items()}
+
+        def overdue(period):
+            return sorted(name[d.id] for d in Dossier.search([
+                        ('company', '=', gia_loc.id),
+                        ('statistics_cell', '=', cell_value(
+                                'in_progress_overdue', *period))]))
+        with patch.object(statistics_module, 'utc_now',
+                return_value=at(2026, 4, 2, 12)):
+            row, = Statistics.compute(*APRIL, [gia_loc.id], rows='unit')
+            # D13 was due on 01/04 09:00, D12 waits after its appointment;
+            # D05 (03/04 09:00) and D04 are within their deadline
+            self.assertEqual(figures(row), [6, 1, 0, 5, 2, 0, 2, 0, 4, 2, 2])
+            self.assertInvariants(row)
+            self.assertEqual(row['on_time_rate'], 50.0)
+            self.assertEqual(overdue(APRIL), ['D12', 'D13'])
+            # a period over is judged at its end
+            row, = Statistics.compute(*MARCH, [gia_loc.id], rows='unit')
+            self.assertEqual(figures(row), [12, 4, 4, 4, 7, 2, 3, 2, 5, 4, 1])
+        # asked on 4 April, D05 is overdue too
+        with patch.object(statistics_module, 'utc_now',
+                return_value=at(2026, 4, 4, 8)):
+            self.assertEqual(overdue(APRIL), ['D05', 'D12', 'D13'])
 
     @with_transaction()
     def test_zero_data(self):

@@ -13,6 +13,7 @@ from onestop_procedures.tests.tools import (
     create_citizen, create_commune, create_procedure)
 
 from .. import invitation as invitation_module
+from ..invitation import parse_short_code
 from ..followup import followup_due
 from .tools import (
     answer_online, create_kiosk, frozen, returned_dossier)
@@ -81,6 +82,36 @@ class OnestopSurveyTestCase(FiguresMixin, CompanyTestMixin, ModuleTestCase):
             self.assertEqual(msg['To'], 'an@example.com')
             self.assertIn(invitation.token, msg.get_content())
             self.assertIn('c=email', msg.get_content())
+
+    def test_parse_short_code(self):
+        "The slip's short code is read however it is typed"
+        self.assertEqual(parse_short_code('k7m3q-9xr2o'), 'K7M3Q9XR20')
+        self.assertEqual(parse_short_code('K7M3Q 9XR2D'), 'K7M3Q9XR2D')
+        self.assertEqual(parse_short_code('k7m3q-9xr2l'), 'K7M3Q9XR21')
+        for text in ['', None, 'K7M3Q-9XR2', 'K7M3Q-9XR2U', 'K7M3Q/9XR2D',
+                'a' * 43]:
+            self.assertIsNone(parse_short_code(text), text)
+
+    @with_transaction()
+    def test_short_link(self):
+        "The short link opens the invitation, like its token"
+        Invitation = Pool().get('onestop.survey.invitation')
+        with set_company(create_commune()):
+            invitation, = returned_dossier().survey_invitations
+            other, = returned_dossier(invitation.dossier.procedure,
+                invitation.dossier.applicant).survey_invitations
+            self.assertNotEqual(invitation.short_code, other.short_code)
+            self.assertRegex(invitation.short_url,
+                r'/survey/[0-9A-Z]{5}-[0-9A-Z]{5}$')
+            written = invitation.short_url.rsplit('/', 1)[1]
+            self.assertEqual(
+                Invitation.from_token(written.lower()), invitation)
+            self.assertEqual(
+                Invitation.from_token(invitation.short_code), invitation)
+            answer_online(invitation, 'satisfied')
+            with self.assertRaises(invitation_module.InvitationError) as cm:
+                Invitation.from_token(written)
+            self.assertEqual(cm.exception.status, 409)
 
     @with_transaction()
     def test_one_answer_per_dossier(self):

@@ -13,9 +13,10 @@ from trytond.transaction import Transaction
 from onestop_procedures.tests.tools import (
     create_citizen, create_commune, create_procedure)
 
+from onestop_procedures import portal
 from onestop_procedures.portal import database_name
 
-from .tools import create_kiosk, returned_dossier
+from .tools import create_kiosk, load_vietnamese, returned_dossier
 
 
 def use_database(test, name):
@@ -33,6 +34,8 @@ def survey_data(cls, dossiers=6):
     User = pool.get('res.user')
     ModelData = pool.get('ir.model.data')
     Invitation = pool.get('onestop.survey.invitation')
+    # citizens read the public pages in Vietnamese
+    load_vietnamese()
     company = create_commune()
     officer, = User.create([{
                 'login': 'tiepnhan', 'name': "Nguyễn Thị Hoa",
@@ -63,7 +66,7 @@ class SurveyRouteTestCase(RouteTestCase):
 
     @classmethod
     def setUpDatabase(cls):
-        survey_data(cls)
+        survey_data(cls, dossiers=7)
 
     def setUp(self):
         super().setUp()
@@ -111,6 +114,75 @@ class SurveyRouteTestCase(RouteTestCase):
         # overall, 4 single choices (a, b, c, f), 4 scales (d, e, g, h)
         self.assertEqual(html.count('type="radio"'), 3 + 4 * 3 + 4 * 5)
         self.assertIn('value="qr"', html)
+
+    def test_survey_page_in_portal_layout(self):
+        "The page has the portal's header, navigation and language switch"
+        token = self.tokens[0]
+        response = self.client().get(f'/survey/{token}?c=qr')
+        self.assertEqual(response.status_code, 200)
+        html = response.text
+        for part in ['class="site-header"', 'class="main-nav"',
+                'href="/portal/"', 'href="/portal/track"',
+                'href="/portal/account/login"', 'class="site-footer"',
+                'href="/portal/static/portal.css"',
+                'src="/portal/static/portal.js"',
+                f'href="/survey/{token}?c=qr&amp;lang=en"']:
+            self.assertIn(part, html)
+        self.assertEqual(response.headers['Content-Security-Policy'],
+            portal.CONTENT_SECURITY_POLICY)
+        self.assertEqual(response.headers['X-Frame-Options'], 'DENY')
+        # the token is in the address: nothing is stored, no cookie set
+        self.assertEqual(response.headers['Cache-Control'], 'no-store')
+        self.assertNotIn('Set-Cookie', response.headers)
+
+        english = self.client().get(f'/survey/{token}?c=qr&lang=en')
+        self.assertIn('lang="en"', english.text)
+        self.assertIn('Send the evaluation', english.text)
+        self.assertIn('Very Satisfied', english.text)
+        self.assertIn(f'action="/survey/{token}?lang=en"', english.text)
+        # the questionnaire is data, in Vietnamese
+        self.assertIn('Nhìn chung', english.text)
+
+        refused = self.client().get('/survey/forged-token?lang=en')
+        self.assertEqual(refused.status_code, 404)
+        self.assertIn('class="main-nav"', refused.text)
+        self.assertIn('role="alert"', refused.text)
+
+    def test_short_link(self):
+        "The slip's short link opens the page as the QR code does, once"
+        with Transaction().start(DB_NAME, 0):
+            Invitation = Pool().get('onestop.survey.invitation')
+            invitation, = Invitation.search(
+                [('dossier', '=', self.dossier_ids[5])])
+            short_url = invitation.short_url
+        path = short_url[short_url.index('/survey/'):]
+        self.assertRegex(path, r'^/survey/[0-9A-Z]{5}-[0-9A-Z]{5}$')
+        client = self.client('198.51.100.2')
+        # typed in lower case, with an O for a 0
+        typed = path.lower().replace('0', 'o')
+        page = client.get(typed)
+        self.assertEqual(page.status_code, 200)
+        self.assertIn(self.codes[5], page.text)
+        self.assertIn('name="channel" value="qr"', page.text)
+        field = self.overall_field(page.text)
+        response = client.post(typed, data={field: 'very_satisfied'})
+        self.assertEqual(response.status_code, 200, response.text)
+        self.assertEqual(client.get(path).status_code, 409)
+        with Transaction().start(DB_NAME, 0):
+            Response = Pool().get('onestop.survey.response')
+            response, = Response.search(
+                [('dossier', '=', self.dossier_ids[5])])
+            self.assertEqual((response.channel, response.rating),
+                ('qr', 'very_satisfied'))
+
+    def test_short_link_guessing(self):
+        "Guessed short codes are counted like forged tokens"
+        client = self.client('203.0.113.99')
+        for i in range(10):
+            self.assertEqual(
+                client.get(f'/survey/ABCDE-{i:05d}').status_code, 404)
+        self.assertEqual(client.get(f'/survey/{self.tokens[0]}').status_code,
+            429)
 
     def test_answer_once(self):
         "An answer is recorded once; the second is refused"
@@ -173,7 +245,7 @@ class SurveyRouteTestCase(RouteTestCase):
         wrong = client.post(base + '/answer', json={
                 'token': self.tokens[4], 'rating': 'satisfied'})
         self.assertEqual(wrong.status_code, 409)
-        self.assertIn('another', wrong.json['error']['message'])
+        self.assertIn('hồ sơ khác', wrong.json['error']['message'])
         bad = client.post(base + '/answer', json={
                 'token': current['token'], 'rating': 'great'})
         self.assertEqual(bad.status_code, 409)
