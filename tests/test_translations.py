@@ -1,6 +1,7 @@
 # This file is part of the one-stop modules.  The COPYRIGHT file at the top
 # level of this repository contains the full copyright notices and license.
 "Every string the one-stop modules show has its Vietnamese translation"
+import re
 import unittest
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from onestop_procedures.commandline import synchronize_wizards
 
 ADDONS = Path(__file__).resolve().parent.parent / 'addons'
 MODULES = ['onestop_procedures', 'onestop_payments', 'onestop_survey']
+EXPRESSION = re.compile(r'\s*\$\{[^}]*\}\s*')
 
 
 class VietnameseTestCase(unittest.TestCase):
@@ -36,7 +38,9 @@ class VietnameseTestCase(unittest.TestCase):
         for module in MODULES:
             with self.subTest(module=module):
                 # as the export of the translations: the rows of records
-                # the module's files define
+                # the module's files define, with words to translate (a
+                # report's record name '${record.code}' has none, and
+                # trytond registers it under the id of another action)
                 records = {(d.model, d.db_id) for d in ModelData.search(
                         [('module', '=', module)])}
                 missing = [t for t in Translation.search([
@@ -46,8 +50,9 @@ class VietnameseTestCase(unittest.TestCase):
                                 ('value', 'in', [None, '']),
                                 ('fuzzy', '=', True)],
                             ])
-                    if t.res_id < 0
-                    or (t.name.split(',')[0], t.res_id) in records]
+                    if not EXPRESSION.fullmatch(t.src or '')
+                    and (t.res_id < 0
+                        or (t.name.split(',')[0], t.res_id) in records)]
                 self.assertEqual(
                     sorted(f'{t.type}:{t.name}: {t.src}' for t in missing),
                     [])

@@ -6,6 +6,7 @@ from trytond.model import ModelView, fields
 from trytond.model.exceptions import ValidationError
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval
+from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 from onestop_procedures.portal import render_fragment
 
@@ -22,6 +23,8 @@ class Dossier(metaclass=PoolMeta):
     survey_rating = fields.Function(
         fields.Selection([(None, '')] + RATINGS, "Citizen's Rating"),
         'get_survey_rating')
+    survey_pending = fields.Function(
+        fields.Boolean("Waiting for the Evaluation"), 'get_survey_pending')
 
     @classmethod
     def __setup__(cls):
@@ -32,6 +35,10 @@ class Dossier(metaclass=PoolMeta):
                         | Bool(Eval('survey_rating'))),
                     'icon': 'tryton-forward',
                     'depends': ['state', 'survey_rating']},
+                'survey_paper': {
+                    'invisible': ~Eval('survey_pending'),
+                    'icon': 'tryton-note',
+                    'depends': ['survey_pending']},
                 })
 
     @classmethod
@@ -42,6 +49,10 @@ class Dossier(metaclass=PoolMeta):
                 [('dossier', 'in', list(ratings))]):
             ratings[response.dossier.id] = response.rating
         return ratings
+
+    def get_survey_pending(self, name):
+        invitation = self.survey_invitation
+        return bool(invitation) and invitation.state == 'pending'
 
     @property
     def survey_invitation(self):
@@ -57,18 +68,27 @@ class Dossier(metaclass=PoolMeta):
     @ModelView.button
     def survey_kiosk(cls, dossiers):
         "Show the dossier on the tablet of the officer's counter"
-        pool = Pool()
-        Kiosk = pool.get('onestop.survey.kiosk')
-        Invitation = pool.get('onestop.survey.invitation')
+        Kiosk = Pool().get('onestop.survey.kiosk')
         for dossier in dossiers:
-            invitation = dossier.survey_invitation
-            if dossier.state != 'returned' or not invitation:
-                raise ValidationError(gettext(
-                        'onestop_survey.msg_kiosk_not_returned',
-                        dossier=dossier.rec_name))
-            # answered or expired: the same refusal as on the public page
-            Invitation.from_token(invitation.token)
+            invitation = dossier.pending_survey_invitation()
             Kiosk.of_user(dossier.company).request(invitation)
+
+    @classmethod
+    @ModelView.button_action('onestop_survey.wizard_survey_paper')
+    def survey_paper(cls, dossiers):
+        pass
+
+    def pending_survey_invitation(self, lock=False):
+        """The invitation of the returned dossier while it waits for the
+        answer, or the refusal the citizen would get"""
+        Invitation = Pool().get('onestop.survey.invitation')
+        invitation = self.survey_invitation
+        if self.state != 'returned' or not invitation:
+            raise ValidationError(gettext(
+                    'onestop_survey.msg_kiosk_not_returned',
+                    dossier=self.rec_name))
+        # answered or expired: the same refusal as on the public page
+        return Invitation.from_token(invitation.token, lock=lock)
 
     def portal_sections(self, web_user=None):
         """Its owner is invited to evaluate the returned dossier on the
@@ -90,3 +110,40 @@ class Dossier(metaclass=PoolMeta):
         "For the return slip: the QR code of the evaluation page"
         if self.survey_invitation:
             return self.survey_invitation.qr_image(size)
+
+
+class PaperEvaluationStart(ModelView):
+    "Record Paper Evaluation"
+    __name__ = 'onestop.dossier.survey.paper.start'
+    __string__ = "Record Paper Evaluation"
+
+    rating = fields.Selection(RATINGS, "Rating", required=True, sort=False)
+    comment = fields.Text("Comment",
+        help="What the citizen wrote on the slip, if anything.")
+
+
+class PaperEvaluation(Wizard):
+    """Record the quick rating a citizen ticked on the evaluation slip, for
+    those who answer without a phone (domain reference §3.1)"""
+    __name__ = 'onestop.dossier.survey.paper'
+
+    start = StateView('onestop.dossier.survey.paper.start',
+        'onestop_survey.survey_paper_start_view_form', [
+            Button("Cancel", 'end', 'tryton-cancel'),
+            Button("Record", 'answer', 'tryton-ok', default=True),
+            ])
+    answer = StateTransition()
+
+    def default_start(self, fields):
+        # refused before the officer copies the slip out
+        self.record.pending_survey_invitation()
+        return {}
+
+    def transition_answer(self):
+        Survey = Pool().get('onestop.survey')
+        invitation = self.record.pending_survey_invitation(lock=True)
+        survey = Survey.for_channel(invitation.company, 'paper')
+        invitation.answer(survey, 'paper',
+            {survey.overall_question.id: self.start.rating},
+            comment=self.start.comment)
+        return 'end'

@@ -2,14 +2,12 @@
 # level of this repository contains the full copyright notices and license.
 "Invitations to evaluate a returned dossier, and the citizens' answers"
 import datetime as dt
-import ipaddress
 import secrets
 from email.message import EmailMessage
 from io import BytesIO
 from urllib.parse import quote
 
 import qrcode
-from sql.aggregate import Count
 
 from trytond import config
 from trytond.i18n import gettext
@@ -29,10 +27,8 @@ CHANNELS = [
     ('qr', "QR Code"),
     ('portal', "Portal"),
     ('email', "E-mail Link"),
+    ('paper', "Paper Slip"),
     ]
-# flooding: refused attempts and answers allowed from one address
-MAX_REFUSED, REFUSED_WINDOW = 10, dt.timedelta(minutes=15)
-MAX_ANSWERS, ANSWER_WINDOW = 20, dt.timedelta(hours=1)
 # The short link printed on the evaluation slip, for whoever types it:
 # Crockford's base32 (no I, L, O or U to misread), 10 characters are 50 bits;
 # refused codes count against the address like refused tokens
@@ -377,64 +373,3 @@ class Answer(ModelSQL, ModelView):
                     'onestop_survey.msg_answer_invalid',
                     question=question.text))
         return answer
-
-
-class Attempt(ModelSQL):
-    "Survey Attempt"
-    __name__ = 'onestop.survey.attempt'
-    __string__ = "Survey Attempt"
-
-    address = fields.Char("Address", required=True)
-    at = fields.DateTime("At", required=True)
-    refused = fields.Boolean("Refused")
-
-    @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        t = cls.__table__()
-        cls._sql_indexes.update({
-                Index(t, (t.address, Index.Equality()),
-                    (t.at, Index.Range())),
-                Index(t, (t.at, Index.Range())),
-                })
-
-    @staticmethod
-    def network(remote_addr):
-        "The address counted: the host for IPv4, its /56 for IPv6"
-        try:
-            address = ipaddress.ip_address(remote_addr or '')
-        except ValueError:
-            return 'unknown'
-        prefix = 32 if address.version == 4 else 56
-        return str(ipaddress.ip_network(f'{address}/{prefix}', strict=False))
-
-    @classmethod
-    def check(cls, remote_addr):
-        "Refuse an address that sent too many answers or bad requests"
-        table = cls.__table__()
-        cursor = Transaction().connection.cursor()
-        now = utc_now()
-        address = cls.network(remote_addr)
-        cursor.execute(*table.select(
-                Count(table.id, filter_=table.refused
-                    & (table.at > now - REFUSED_WINDOW)),
-                Count(table.id, filter_=~table.refused
-                    & (table.at > now - ANSWER_WINDOW)),
-                where=(table.address == address)
-                & (table.at > now - max(REFUSED_WINDOW, ANSWER_WINDOW))))
-        refused, answers = cursor.fetchone()
-        if refused >= MAX_REFUSED or answers >= MAX_ANSWERS:
-            raise ValidationError(gettext('onestop_survey.msg_too_many'))
-
-    @classmethod
-    def record(cls, remote_addr, refused):
-        "Count an attempt; forget those older than a day"
-        table = cls.__table__()
-        cursor = Transaction().connection.cursor()
-        now = utc_now()
-        cursor.execute(*table.delete(
-                where=table.at < now - dt.timedelta(days=1)))
-        cursor.execute(*table.insert(
-                [table.address, table.at, table.refused, table.create_uid,
-                    table.create_date],
-                [[cls.network(remote_addr), now, bool(refused), 0, now]]))

@@ -15,7 +15,8 @@ from trytond.wsgi import app
 
 from onestop_procedures import portal
 from onestop_procedures.portal import (
-    _, json_error, json_response, portal_api, with_database)
+    RATE_LIMITS, _, json_error, json_response, portal_api, record_attempt,
+    too_many, with_database)
 
 from .invitation import InvitationError, parse_short_code
 from .survey import RATINGS
@@ -30,6 +31,12 @@ STATIC = {
     'survey.css': 'text/css; charset=utf-8',
     }
 ONLINE_CHANNELS = {'qr', 'portal', 'email'}
+# flooding from one network (the portal's attempts): forged or refused
+# requests in 15 minutes, answers in an hour
+RATE_LIMITS.update({
+        'survey_refused': (None, 10, 15 * 60),
+        'survey_answer': (None, 20, 3600),
+        })
 CONTEXT = {'language': 'vi', '_skip_warnings': True}
 
 
@@ -68,10 +75,15 @@ def refused_page(text, status):
         message=text, code=int(status))
 
 
-def refuse(pool, request):
-    "Undo what the request wrote and count the refusal against its address"
+def flooded():
+    "Whether the request's network sent too many refused requests or answers"
+    return too_many('survey_refused') or too_many('survey_answer')
+
+
+def refuse():
+    "Undo what the request wrote and count the refusal against its network"
     Transaction().rollback()
-    pool.get('onestop.survey.attempt').record(request.remote_addr, True)
+    record_attempt('survey_refused')
 
 
 @app.route('/survey/static/<name>', methods={'GET'})
@@ -130,21 +142,19 @@ def kiosk_current(request, pool, key):
 @with_transaction(context=CONTEXT)
 def kiosk_answer(request, pool, key):
     Kiosk = pool.get('onestop.survey.kiosk')
-    Attempt = pool.get('onestop.survey.attempt')
-    try:
-        Attempt.check(request.remote_addr)
-    except UserError as error:
-        return secure(json_error(HTTPStatus.TOO_MANY_REQUESTS, error.message))
+    if flooded():
+        return secure(json_error(HTTPStatus.TOO_MANY_REQUESTS,
+                _('onestop_survey.msg_too_many')))
     data = request.get_json(silent=True) or {}
     kiosk = Kiosk.from_key(key)
     if not kiosk:
-        Attempt.record(request.remote_addr, True)
+        record_attempt('survey_refused')
         return secure(json_error(HTTPStatus.NOT_FOUND, "Unknown kiosk"))
     try:
         kiosk.answer(str(data.get('token') or ''),
             str(data.get('rating') or ''))
     except UserError as error:
-        refuse(pool, request)
+        refuse()
         return secure(json_error(
                 getattr(error, 'status', HTTPStatus.CONFLICT), error.message))
     return secure(json_response({'state': 'thanks'}))
@@ -197,17 +207,15 @@ def survey_form(invitation, survey, token, channel, values, error=None,
 def survey_page(request, pool, token):
     Invitation = pool.get('onestop.survey.invitation')
     Survey = pool.get('onestop.survey')
-    Attempt = pool.get('onestop.survey.attempt')
-    try:
-        Attempt.check(request.remote_addr)
-    except UserError as error:
-        return refused_page(error.message, HTTPStatus.TOO_MANY_REQUESTS)
+    if flooded():
+        return refused_page(_('onestop_survey.msg_too_many'),
+            HTTPStatus.TOO_MANY_REQUESTS)
     try:
         invitation = Invitation.from_token(token)
     except InvitationError as error:
         if error.status == HTTPStatus.NOT_FOUND:
             # short codes are easier to guess than tokens
-            refuse(pool, request)
+            refuse()
         return refused_page(error.message, error.status)
     survey = Survey.for_channel(invitation.company, 'online')
     return survey_form(invitation, survey, token, _channel(request, token),
@@ -222,15 +230,13 @@ def survey_page(request, pool, token):
 def survey_answer(request, pool, token):
     Invitation = pool.get('onestop.survey.invitation')
     Survey = pool.get('onestop.survey')
-    Attempt = pool.get('onestop.survey.attempt')
-    try:
-        Attempt.check(request.remote_addr)
-    except UserError as error:
-        return refused_page(error.message, HTTPStatus.TOO_MANY_REQUESTS)
+    if flooded():
+        return refused_page(_('onestop_survey.msg_too_many'),
+            HTTPStatus.TOO_MANY_REQUESTS)
     try:
         invitation = Invitation.from_token(token, lock=True)
     except InvitationError as error:
-        refuse(pool, request)
+        refuse()
         return refused_page(error.message, error.status)
     survey = Survey.for_channel(invitation.company, 'online')
     values = {q.id: request.form.get(f'q{q.id}') for q in survey.questions}
@@ -240,13 +246,13 @@ def survey_answer(request, pool, token):
             comment=request.form.get('comment'))
     except SQLConstraintError as error:
         # the same dossier answered at the same moment elsewhere
-        refuse(pool, request)
+        refuse()
         return refused_page(error.message, HTTPStatus.CONFLICT)
     except UserError as error:
         Transaction().rollback()
         return survey_form(invitation, survey, token, channel, values,
             error=error.message, status=HTTPStatus.BAD_REQUEST)
-    Attempt.record(request.remote_addr, False)
+    record_attempt('survey_answer')
     return citizen_page('onestop_procedures/portal/message.html',
         _('onestop_survey.msg_portal_survey_thanks'),
         message=_('onestop_survey.msg_portal_survey_recorded',

@@ -28,10 +28,10 @@ class EvaluationSlipValues(DossierSlip):
 
     @property
     def question(self):
-        "The question of the counter's quick rating"
+        "The overall question of the questionnaire the ticks are recorded in"
         Survey = Pool().get('onestop.survey')
         return Survey.for_channel(
-            self.dossier.company, 'kiosk').overall_question.text
+            self.dossier.company, 'paper').overall_question.text
 
     @property
     def ratings(self):

@@ -41,8 +41,8 @@ class Survey(DeactivableMixin, ModelSQL, ModelView):
         help="Stays the same from one version to the next.")
     version = fields.Integer("Version", required=True, readonly=True)
     usage = fields.Selection(USAGES, "Used For", required=True,
-        help="The kiosk shows the quick rating; the QR code, the portal "
-        "and the e-mail link open the full questionnaire.")
+        help="The kiosk and the paper slip show the quick rating; the QR "
+        "code, the portal and the e-mail link open the full questionnaire.")
     company = fields.Many2One('company.company', "Commune",
         help="Leave empty to use the questionnaire in every commune.")
     questions = fields.One2Many(
@@ -122,7 +122,8 @@ class Survey(DeactivableMixin, ModelSQL, ModelView):
     @classmethod
     def for_channel(cls, company, channel):
         "The questionnaire in force for a commune and a channel"
-        usage = 'kiosk' if channel == 'kiosk' else 'online'
+        # the evaluation slip prints the counter's quick rating
+        usage = 'kiosk' if channel in {'kiosk', 'paper'} else 'online'
         surveys = [s for s in cls.search([
                     ('usage', '=', usage),
                     ('company', 'in', [company.id, None]),

@@ -25,6 +25,7 @@ from trytond.transaction import Transaction
 from trytond.wsgi import app
 
 from onestop_procedures import portal
+from onestop_procedures.commandline import synchronize_wizards
 
 from .tools import create_commune, create_dossier
 
@@ -52,11 +53,15 @@ def setup_portal_database(vietnamese=True):
     Lang = pool.get('ir.lang')
     Translation = pool.get('ir.translation')
     if vietnamese:
+        # as onestop setup does: the rows of every module, then the
+        # module's strings and its translations of the core modules
         vi, = Lang.search([('code', '=', 'vi')])
         vi.translatable = True
         vi.save()
+        synchronize_wizards(vi)
+        locale = Path(__file__).resolve().parents[1] / 'locale'
         Translation.translation_import('vi', 'onestop_procedures', [
-                str(Path(__file__).resolve().parents[1] / 'locale' / 'vi.po')])
+                str(locale / 'vi.po'), str(locale / 'override' / 'vi.po')])
     company = create_commune()
     civil, = Field.create([{'code': 'HT', 'name': "Hộ tịch"}])
     land, = Field.create([{'code': 'DD', 'name': "Đất đai"}])
@@ -593,6 +598,9 @@ class PortalRouteTestCase(RouteTestCase):
         self.assertIn("đường dẫn xác thực", response.text)
         message, = [c.args[0] for c in send.call_args_list]
         self.assertEqual(message['To'], 'cuong@example.com')
+        # web_user's mail, in the citizen's language
+        self.assertEqual(message['Subject'], "Xác thực thư điện tử")
+        self.assertIn("Chỉ còn một bước", message.get_body().get_content())
         link = re.search(r'(http://localhost:8000/portal/account/verify'
             r'\?token=\w+)', message.get_body().get_content()).group(1)
         # not verified yet: no session
@@ -701,6 +709,8 @@ class PortalRouteTestCase(RouteTestCase):
         self.assertEqual(response.text, unknown.text)
         message, = [c.args[0] for c in send.call_args_list]
         body = message.get_body().get_content()
+        self.assertEqual(message['Subject'], "Đặt lại mật khẩu")
+        self.assertIn("Bạn có thể đặt lại mật khẩu", body)
         link = re.search(r'http://localhost:8000(/portal/account/password'
             r'\?token=\w+)', body).group(1)
         self.assertNotIn('binh%40example.com', link)

@@ -9,14 +9,16 @@ from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
 
+from onestop_procedures.portal import record_attempt
 from onestop_procedures.tests.tools import (
     create_citizen, create_commune, create_procedure)
 
 from .. import invitation as invitation_module
+from .. import routes
 from ..invitation import parse_short_code
 from ..followup import followup_due
 from .tools import (
-    answer_online, create_kiosk, frozen, returned_dossier)
+    answer_online, create_kiosk, frozen, load_vietnamese, returned_dossier)
 from .test_figures import FiguresMixin
 
 
@@ -37,6 +39,18 @@ def create_user(login, company, role='officer'):
                                 f'group_onestop_{role}')])],
                 }])
     return user
+
+
+def record_paper(dossier, rating, comment=None):
+    "The officer copies the answer ticked on the dossier's evaluation slip"
+    Wizard = Pool().get('onestop.dossier.survey.paper', type='wizard')
+    with Transaction().set_context(active_model='onestop.dossier',
+            active_id=dossier.id, active_ids=[dossier.id]):
+        session_id, _, _ = Wizard.create()
+        Wizard.execute(session_id, {}, 'start')
+        Wizard.execute(session_id, {'start': {
+                    'rating': rating, 'comment': comment}}, 'answer')
+        Wizard.delete(session_id)
 
 
 def in_force(procedure):
@@ -320,24 +334,110 @@ class OnestopSurveyTestCase(FiguresMixin, CompanyTestMixin, ModuleTestCase):
             self.assertIsNone(Kiosk.from_key(old_key))
 
     @with_transaction()
+    def test_paper_evaluation(self):
+        """The officer records the rating ticked on the paper slip: counted
+        like the others, for the officer who served"""
+        pool = Pool()
+        Dossier = pool.get('onestop.dossier')
+        Figure = pool.get('onestop.survey.figure')
+        company = create_commune()
+        with set_company(company):
+            served = create_user('tiepnhan', company)
+            clerk = create_user('vanthu', company)
+            leader = create_user('lanhdao', company, 'leader')
+            with Transaction().set_user(served.id):
+                dossier = returned_dossier()
+            self.assertTrue(dossier.survey_pending)
+            with Transaction().set_user(leader.id), \
+                    self.assertRaises(UserError):
+                record_paper(dossier, 'satisfied')
+            with Transaction().set_user(clerk.id):
+                record_paper(dossier, 'very_satisfied', "  Cán bộ tận tình ")
+            dossier = Dossier(dossier.id)
+            response, = dossier.survey_invitation.responses
+            self.assertEqual(
+                (response.channel, response.rating, response.comment),
+                ('paper', 'very_satisfied', "Cán bộ tận tình"))
+            self.assertEqual(response.officer, served)
+            # the slip prints the counter's quick rating
+            self.assertEqual(response.survey.usage, 'kiosk')
+            self.assertEqual([a.rating for a in response.answers],
+                ['very_satisfied'])
+            self.assertFalse(response.followups)
+            self.assertEqual(dossier.survey_rating, 'very_satisfied')
+            self.assertFalse(dossier.survey_pending)
+            figure, = Figure.search([])
+            self.assertEqual((figure.answered, figure.very_satisfied),
+                (1, 1))
+
+    @with_transaction()
+    def test_paper_evaluation_unhappy(self):
+        "Not satisfied ticked on paper opens the follow-up"
+        company = create_commune()
+        with set_company(company):
+            officer = create_user('tiepnhan', company)
+            with frozen(at(2026, 12, 4, 16)):
+                with Transaction().set_user(officer.id):
+                    dossier = returned_dossier()
+                    record_paper(dossier, 'not_satisfied',
+                        "Phải đi lại ba lần")
+            response, = dossier.survey_invitation.responses
+            followup, = response.followups
+            self.assertEqual(followup.state, 'open')
+            self.assertEqual(followup.officer, officer)
+            self.assertEqual(followup.due_at, at(2026, 12, 11, 16))
+            self.assertEqual(response.comment, "Phải đi lại ba lần")
+
+    @with_transaction()
+    def test_paper_evaluation_refused(self):
+        """A dossier answered already, or whose evaluation has closed, is
+        refused as on the public page, in the officer's language"""
+        Response = Pool().get('onestop.survey.response')
+        company = create_commune()
+        with set_company(company):
+            officer = create_user('tiepnhan', company)
+            with frozen(at(2026, 12, 1, 9)):
+                answered = returned_dossier()
+                expired = returned_dossier(
+                    answered.procedure, answered.applicant)
+            answer_online(answered.survey_invitation, 'satisfied')
+            load_vietnamese()
+            with Transaction().set_user(officer.id), \
+                    Transaction().set_context(language='vi'):
+                with self.assertRaisesRegex(UserError, 'đã được đánh giá'):
+                    record_paper(answered, 'not_satisfied')
+                with frozen(at(2026, 12, 31, 9)):
+                    self.assertFalse(expired.survey_pending)
+                    with self.assertRaisesRegex(UserError,
+                            'đã kết thúc vào ngày 31/12/2026'):
+                        record_paper(expired, 'satisfied')
+            self.assertEqual(len(Response.search([])), 1)
+
+    @with_transaction()
     def test_rate_limit(self):
-        "An address refused too often is turned away for a while"
-        Attempt = Pool().get('onestop.survey.attempt')
-        with frozen(at(2026, 12, 1, 9)):
+        """A network refused too often is turned away, another is not; an
+        IPv6 network is its /56"""
+        def request_from(address):
+            return Transaction().set_context(
+                _request={'remote_addr': address})
+        with request_from('203.0.113.7'):
             for _ in range(9):
-                Attempt.record('203.0.113.7', True)
-            Attempt.check('203.0.113.7')
-            Attempt.record('203.0.113.7', True)
-            with self.assertRaisesRegex(UserError, 'Too many'):
-                Attempt.check('203.0.113.7')
-            Attempt.check('203.0.113.8')
-            # the same /56 of IPv6
+                record_attempt('survey_refused')
+            self.assertFalse(routes.flooded())
+            record_attempt('survey_refused')
+            self.assertTrue(routes.flooded())
+        with request_from('203.0.113.8'):
+            self.assertFalse(routes.flooded())
+            for _ in range(20):
+                record_attempt('survey_answer')
+            self.assertTrue(routes.flooded())
+        with request_from('2001:db8:0:1::1'):
             for _ in range(10):
-                Attempt.record('2001:db8:0:1::1', True)
-            with self.assertRaises(UserError):
-                Attempt.check('2001:db8:0:1::ffff')
-        with frozen(at(2026, 12, 1, 9, 16)):
-            Attempt.check('203.0.113.7')
+                record_attempt('survey_refused')
+        with request_from('2001:db8:0:1::ffff'):
+            self.assertTrue(routes.flooded())
+        with request_from('2001:db8:0:100::1'):
+            self.assertFalse(routes.flooded())
 
     @with_transaction()
     def test_survey_versions(self):
