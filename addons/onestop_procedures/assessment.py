@@ -4,9 +4,12 @@
 reference §8.1): each province defines its criteria as data; some are
 scored from the index indicators of the year (on-time rate, satisfaction,
 cashless payment, digitisation...), the others by hand with evidence; the
-province aims at a share of its communes meeting the standard."""
+province aims at a share of its communes meeting the standard.  The
+result of a commune prints as an official Vietnamese document, whatever
+the language of the user who prints it."""
 import datetime as dt
 import math
+from collections import defaultdict
 
 from trytond.i18n import gettext
 from trytond.model import (
@@ -14,9 +17,14 @@ from trytond.model import (
 from trytond.model.exceptions import ValidationError
 from trytond.pool import Pool
 from trytond.pyson import Eval
+from trytond.report import Report
 from trytond.transaction import Transaction
 
+from .report_export import number_text
 from .scorecard import indicator_points
+from .slip import Heading
+
+LANGUAGE = 'vi'
 
 METHODS = [
     ('hand', "Scored by Hand"),
@@ -401,3 +409,75 @@ class Score(ModelSQL, ModelView):
                             'onestop_procedures.msg_assessment_points',
                             criterion=score.criterion.rec_name,
                             maximum=score.criterion.max_points))
+
+
+def roman(number):
+    "The number of a group of criteria: I, II, III, IV..."
+    numerals = [(1000, 'M'), (900, 'CM'), (500, 'D'), (400, 'CD'),
+        (100, 'C'), (90, 'XC'), (50, 'L'), (40, 'XL'), (10, 'X'), (9, 'IX'),
+        (5, 'V'), (4, 'IV'), (1, 'I')]
+    result = ''
+    for value, numeral in numerals:
+        count, number = divmod(number, value)
+        result += numeral * count
+    return result
+
+
+class AssessmentSheet(Heading):
+    """What the document of an assessment prints: the commune's heading and
+    the criteria by group, each with its score and how it was given"""
+
+    def __init__(self, assessment, report, evidence, today):
+        super().__init__(assessment.company, report)
+        self.assessment = assessment
+        self.printed = self.dated(today)
+        scores = {s.criterion.id: s for s in assessment.scores}
+        self.groups = []
+        for number, group in enumerate(assessment.set.groups, 1):
+            criteria = []
+            for criterion in group.criteria:
+                score = scores.get(criterion.id)
+                criteria.append({
+                        'criterion': criterion,
+                        'points': score.points if score else None,
+                        'value': score.value if score else None,
+                        'note': (score.note or '').strip() if score else '',
+                        'evidence': evidence.get(score.id, [])
+                        if score else [],
+                        })
+            self.groups.append({
+                    'number': roman(number),
+                    'name': group.name,
+                    'max_points': sum(c.max_points for c in group.criteria),
+                    'points': round(sum(c['points'] or 0 for c in criteria),
+                        2),
+                    'criteria': criteria,
+                    })
+
+
+class AssessmentReport(Report):
+    "The result of a commune's friendly-government assessment"
+    __name__ = 'onestop.assessment.report'
+
+    @classmethod
+    def execute(cls, ids, data):
+        with Transaction().set_context(language=LANGUAGE):
+            return super().execute(ids, data)
+
+    @classmethod
+    def get_context(cls, records, header, data):
+        pool = Pool()
+        Attachment = pool.get('ir.attachment')
+        context = super().get_context(records, header, data)
+        today = pool.get('ir.date').today()
+        evidence = defaultdict(list)
+        for attachment in Attachment.search([
+                    ('resource', 'in',
+                        [str(s) for a in records for s in a.scores]),
+                    ], order=[('name', 'ASC'), ('id', 'ASC')]):
+            evidence[attachment.resource.id].append(attachment.name)
+        context['sheets'] = {a.id: AssessmentSheet(a, cls, evidence, today)
+            for a in records}
+        context['points'] = lambda v: number_text(v, 2, trim=True)
+        context['percent'] = lambda v: number_text(v, 1, trim=True)
+        return context

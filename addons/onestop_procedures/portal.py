@@ -50,7 +50,8 @@ DEFAULT_LANGUAGE = 'vi'
 SESSION_COOKIE = 'onestop_session'
 CSRF_COOKIE = 'onestop_csrf'
 LANGUAGE_COOKIE = 'onestop_lang'
-COOKIE_PATH = '/portal'
+# the evaluation pages (/survey) are the portal's too
+COOKIE_PATH = '/'
 CSRF_FIELD = 'csrf_token'
 CSRF_HEADER = 'X-CSRF-Token'
 UNSAFE_METHODS = {'POST', 'PUT', 'PATCH', 'DELETE'}

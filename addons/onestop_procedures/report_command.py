@@ -5,15 +5,19 @@
     onestop report statistics --from 2026-03-01 --to 2026-03-31 \\
         [--unit 10999 ...] [--province 31] [--rows field|unit|procedure] \\
         [--json | --xlsx FILE | --pdf FILE]
-    onestop report officers --from ... --to ... [scope] [--json | --xlsx F]
+    onestop report officers --from ... --to ... [scope] \\
+        [--json | --xlsx FILE | --pdf FILE]
     onestop report scorecard --period 2026-03 [scope] [--save] \\
         [--json | --xlsx FILE | --pdf FILE]
     onestop report warning [--days 2] [scope] [--json]
-    onestop report assessment --year 2026 --province 31 [--json | --xlsx F]
+    onestop report assessment --year 2026 --province 31 [--unit ...] \\
+        [--json | --xlsx FILE | --pdf FILE]
 
 The scope is the communes of the unit codes given (--unit, repeatable), or
 of a province (--province), or every commune. Figures come from the same
-queries as the back office; nothing is written unless --save is given."""
+queries as the back office; nothing is written unless --save is given.
+The PDF of an assessment has one document per commune of the scope that
+has an assessment."""
 import argparse
 import datetime as dt
 import json
@@ -71,6 +75,7 @@ def get_parser():
     command = scoped('officers', "statistics per officer")
     period(command)
     command.add_argument('--xlsx', metavar='FILE')
+    command.add_argument('--pdf', metavar='FILE')
     command = scoped('scorecard',
         "Decision 766 index estimate and ranking of the communes")
     command.add_argument('--period', required=True,
@@ -85,6 +90,7 @@ def get_parser():
     command = scoped('assessment', "friendly-government assessment")
     command.add_argument('--year', type=int, required=True)
     command.add_argument('--xlsx', metavar='FILE')
+    command.add_argument('--pdf', metavar='FILE')
     return parser
 
 
@@ -175,12 +181,19 @@ def officers(options, out):
     if options.xlsx:
         write(options.xlsx, officers_xlsx(rows, options.from_date,
                 options.to_date, scope_title(ids, options.province)), out)
-    elif options.json:
+    if options.pdf:
+        Report = pool.get('onestop.statistics.officer.report', type='report')
+        _, content, _, _ = Report.execute([], {
+                'from_date': options.from_date.isoformat(),
+                'to_date': options.to_date.isoformat(),
+                'companies': ids, 'province_code': options.province})
+        write(options.pdf, bytes(content), out)
+    if options.json:
         json.dump([{'officer': names[r['user']], 'company': r['company'],
                     **{n: r[n] for n in OFFICER}} for r in rows],
             out, ensure_ascii=False, indent=1, default=str)
         out.write('\n')
-    else:
+    elif not (options.xlsx or options.pdf):
         table(['officer'] + OFFICER, [[names[r['user']]]
                 + [r[n] for n in OFFICER] for r in rows], out)
 
@@ -253,8 +266,9 @@ def warning(options, out):
 def assessment(options, out):
     from trytond.pool import Pool
 
-    from .report_export import assessment_xlsx
-    Set = Pool().get('onestop.assessment.set')
+    from .report_export import assessment_xlsx, assessments_of
+    pool = Pool()
+    Set = pool.get('onestop.assessment.set')
     if not options.province:
         raise ReportError("give the province with --province")
     sets = Set.search([('province_code', '=', options.province),
@@ -265,6 +279,17 @@ def assessment(options, out):
     criteria, = sets
     if options.xlsx:
         write(options.xlsx, assessment_xlsx(criteria), out)
+    if options.pdf:
+        assessments = assessments_of(
+            criteria, [c.id for c in communes(options)])
+        if not assessments:
+            raise ReportError("no commune of this scope has an assessment "
+                f"against {criteria.name!r}")
+        Report = pool.get('onestop.assessment.report', type='report')
+        _, content, _, _ = Report.execute([a.id for a in assessments],
+            {'model': 'onestop.assessment'})
+        write(options.pdf, bytes(content), out)
+    if options.xlsx or options.pdf:
         return
     rows = [[a.company.rec_name, a.points, a.meets_standard, a.state]
         for a in sorted(criteria.assessments, key=lambda a: -a.points)]

@@ -1,8 +1,9 @@
 # This file is part of the one-stop modules.  The COPYRIGHT file at the top
 # level of this repository contains the full copyright notices and license.
 """Exports of the leaders' reports: XLSX workbooks (openpyxl) and PDF
-through the .fodt templates (form 06 and the index scorecard), with the
-commune's heading. The back office, the command and the tests share these
+through the .fodt templates (form 06, the figures per officer, the index
+scorecard and, in assessment.py, the friendly-government assessment), with
+the commune's heading. The back office, the command and the tests share these
 functions; the figures always come from the reports' own queries."""
 import datetime as dt
 from io import BytesIO
@@ -24,7 +25,7 @@ from trytond.wizard import (
 from .scorecard import period_dates
 from .slip import Heading
 from .statistics import (
-    COLUMNS, ROWS, TOTALS, check_period, readable, total_row)
+    COLUMNS, FIGURES, ROWS, TOTALS, check_period, readable, total_row)
 
 LANGUAGE = 'vi'
 THIN = Side(style='thin', color='000000')
@@ -35,6 +36,9 @@ FORM_06 = ['received', 'received_online', 'received_offline',
     'carried_over', 'finished', 'finished_early', 'finished_on_time',
     'finished_late', 'in_progress', 'in_progress_on_time',
     'in_progress_overdue']
+# what a total of the officers' rows adds up
+OFFICER_SUMS = FIGURES + [
+    'handling_seconds', 'intakes', 'steps', 'steps_on_time']
 
 
 def _(name, **variables):
@@ -43,6 +47,17 @@ def _(name, **variables):
 
 def date_text(value):
     return value.strftime('%d/%m/%Y') if value else ''
+
+
+def number_text(value, digits=0, trim=False):
+    """A number as written in Vietnamese: '.' between thousands, ',' before
+    the decimals (1.234,5); trim drops the zero decimals (10,00 -> 10)"""
+    if value is None:
+        return ''
+    text = f'{value:,.{digits}f}'
+    if trim and '.' in text:
+        text = text.rstrip('0').rstrip('.')
+    return text.translate(str.maketrans(',.', '.,'))
 
 
 def label_rows(rows, mode):
@@ -76,6 +91,31 @@ def scope_title(companies=None, province_code=None):
     if province_code:
         return _('scope_province', code=province_code)
     return _('scope_communes', count=len(companies or []))
+
+
+def scope_heading(report, companies=None, province_code=None):
+    """The heading of a report on the figures of communes: the commune's
+    own when there is one, else the scope without a place before the date"""
+    pool = Pool()
+    Company = pool.get('company.company')
+    company = Company(companies[0]) if companies and len(
+        companies) == 1 else None
+    heading = Heading(company, report)
+    heading.printed = heading.dated(pool.get('ir.date').today())
+    if not company:
+        heading.agency = scope_title(companies, province_code).upper()
+        heading.printed = heading.printed.lstrip(', ')
+    return heading
+
+
+def report_period(data):
+    "The period and the readable communes of a report's data"
+    from_date = dt.date.fromisoformat(data['from_date'])
+    to_date = dt.date.fromisoformat(data['to_date'])
+    companies = data.get('companies')
+    if Transaction().check_access:
+        companies = readable(companies)
+    return from_date, to_date, companies
 
 
 class Sheet:
@@ -297,36 +337,62 @@ class StatisticsReport(Report):
 
     @classmethod
     def get_context(cls, records, header, data):
-        pool = Pool()
-        Company = pool.get('company.company')
-        Statistics = pool.get('onestop.statistics')
+        Statistics = Pool().get('onestop.statistics')
         context = super().get_context(records, header, data)
-        from_date = dt.date.fromisoformat(data['from_date'])
-        to_date = dt.date.fromisoformat(data['to_date'])
-        companies = data.get('companies')
-        if Transaction().check_access:
-            companies = readable(companies)
+        from_date, to_date, companies = report_period(data)
         mode = data.get('rows') or 'field'
         rows = label_rows(Statistics.compute(from_date, to_date, companies,
                 rows=mode, province_code=data.get('province_code')), mode)
-        company = Company(companies[0]) if companies and len(
-            companies) == 1 else None
-        heading = Heading(company, cls)
-        heading.printed = heading.dated(pool.get('ir.date').today())
-        if not company:
-            heading.agency = scope_title(
-                companies, data.get('province_code')).upper()
-            # no place to write before the date
-            heading.printed = heading.printed.lstrip(', ')
         context.update({
-                'heading': heading,
+                'heading': scope_heading(
+                    cls, companies, data.get('province_code')),
                 'rows': rows,
                 'total': total_row(rows),
                 'from_date': date_text(from_date),
                 'to_date': date_text(to_date),
                 'mode': mode,
-                'percent': lambda v: (
-                    '' if v is None else f'{v:.1f}'.replace('.', ',')),
+                'percent': lambda v: number_text(v, 1),
+                'rules': gettext('onestop_procedures.msg_report_rules'),
+                })
+        return context
+
+
+class StatisticsOfficerReport(Report):
+    "The figures per officer of a period, with the commune's heading"
+    __name__ = 'onestop.statistics.officer.report'
+
+    @classmethod
+    def execute(cls, ids, data):
+        with Transaction().set_context(language=LANGUAGE):
+            return super().execute(ids, data)
+
+    @classmethod
+    def get_context(cls, records, header, data):
+        pool = Pool()
+        Officer = pool.get('onestop.statistics.officer')
+        User = pool.get('res.user')
+        Company = pool.get('company.company')
+        context = super().get_context(records, header, data)
+        from_date, to_date, companies = report_period(data)
+        province_code = data.get('province_code')
+        rows = Officer.compute(from_date, to_date, companies,
+            province_code=province_code)
+        users = {u.id: u.rec_name for u in User.browse(
+                list({r['user'] for r in rows}))}
+        communes = {c.id: c.rec_name for c in Company.browse(
+                list({r['company'] for r in rows}))}
+        groups = {}
+        for row in sorted(rows, key=lambda r: (
+                    communes[r['company']], users[r['user']])):
+            row['officer'] = users[row['user']]
+            groups.setdefault(communes[row['company']], []).append(row)
+        context.update({
+                'heading': scope_heading(cls, companies, province_code),
+                'groups': list(groups.items()),
+                'total': total_row(rows, OFFICER_SUMS),
+                'from_date': date_text(from_date),
+                'to_date': date_text(to_date),
+                'number': number_text,
                 'rules': gettext('onestop_procedures.msg_report_rules'),
                 })
         return context
@@ -461,7 +527,9 @@ class Export(Wizard):
             Button("Close", 'end', 'tryton-close', default=True),
             ])
     statistics_pdf = StateReport('onestop.statistics.report')
+    officers_pdf = StateReport('onestop.statistics.officer.report')
     scorecard_pdf = StateReport('onestop.scorecard.report')
+    assessment_pdf = StateReport('onestop.assessment.report')
 
     def transition_export(self):
         start = self.start
@@ -469,10 +537,8 @@ class Export(Wizard):
             raise ValidationError(gettext(
                     'onestop_procedures.msg_scorecard_period',
                     period=start.period))
-        if start.format == 'pdf' and start.kind == 'scorecard':
-            return 'scorecard_pdf'
-        if start.format == 'pdf' and start.kind == 'statistics':
-            return 'statistics_pdf'
+        if start.format == 'pdf':
+            return f'{start.kind}_pdf'
         if start.kind == 'assessment':
             self.result.file = assessment_xlsx(start.criteria)
             self.result.filename = (f'chinh-quyen-than-thien-'
@@ -497,6 +563,16 @@ class Export(Wizard):
             'rows': start.rows or 'field',
             }
 
+    def do_officers_pdf(self, action):
+        start = self.start
+        check_period_of(start)
+        return action, {
+            'from_date': start.from_date.isoformat(),
+            'to_date': start.to_date.isoformat(),
+            'companies': start.companies(),
+            'province_code': start.province_code,
+            }
+
     def do_scorecard_pdf(self, action):
         Scorecard = Pool().get('onestop.scorecard')
         scorecards = Scorecard.update(self.start.companies(),
@@ -504,6 +580,25 @@ class Export(Wizard):
         ids = [s.id for s in scorecards]
         return action, {'model': 'onestop.scorecard', 'ids': ids,
             'id': ids[0] if ids else None}
+
+    def do_assessment_pdf(self, action):
+        start = self.start
+        ids = [a.id for a in assessments_of(start.criteria,
+                start.companies())]
+        if not ids:
+            raise ValidationError(gettext(
+                    'onestop_procedures.msg_report_no_assessment',
+                    criteria=start.criteria.rec_name))
+        return action, {'model': 'onestop.assessment', 'ids': ids,
+            'id': ids[0]}
+
+
+def assessments_of(criteria_set, companies):
+    "The assessments of the communes against the criteria, best first"
+    companies = set(companies)
+    return sorted((a for a in criteria_set.assessments
+            if a.company.id in companies),
+        key=lambda a: (-(a.points or 0), a.company.rec_name))
 
 
 def check_period_of(start):

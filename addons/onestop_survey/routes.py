@@ -15,7 +15,7 @@ from trytond.wsgi import app
 
 from onestop_procedures import portal
 from onestop_procedures.portal import (
-    RATE_LIMITS, _, json_error, json_response, portal_api, record_attempt,
+    RATE_LIMITS, _, json_error, json_response, portal_page, record_attempt,
     too_many, with_database)
 
 from .invitation import InvitationError, parse_short_code
@@ -193,17 +193,15 @@ def survey_form(invitation, survey, token, channel, values, error=None,
         channel=channel, values=values, error=error)
 
 
-# The evaluation page is in the portal's layout but outside /portal, where
-# the portal's cookies (session, language, CSRF token) are scoped:
-# portal_api gives it the page's language (?lang=, Vietnamese by default)
-# without them. The secret token in the address is what allows the answer;
-# no cookie is involved, and trytond refuses cross-origin posts.
+# The evaluation page is a portal page: its language, the citizen's session,
+# the CSRF token of its form; the secret token in the address is what
+# allows the answer.
 
 @app.route('/survey/<token>', methods={'GET'})
 @with_database
 @with_pool
 @with_transaction(readonly=False, context=CONTEXT)
-@portal_api
+@portal_page
 def survey_page(request, pool, token):
     Invitation = pool.get('onestop.survey.invitation')
     Survey = pool.get('onestop.survey')
@@ -226,7 +224,7 @@ def survey_page(request, pool, token):
 @with_database
 @with_pool
 @with_transaction(context=CONTEXT)
-@portal_api
+@portal_page
 def survey_answer(request, pool, token):
     Invitation = pool.get('onestop.survey.invitation')
     Survey = pool.get('onestop.survey')

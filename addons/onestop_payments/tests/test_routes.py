@@ -269,7 +269,7 @@ class PaymentRouteTestCase(RouteTestCase):
         self.assertIn('8.000 đ', client.get(
                 '/portal/procedures/1.004873?lang=en').text)
         client.get('/portal/track')
-        token = client.get_cookie(portal.CSRF_COOKIE, path='/portal').value
+        token = client.get_cookie(portal.CSRF_COOKIE, path='/').value
         response = client.post('/portal/track?lang=en', data={
                 'code': code, 'verify': '5678', 'csrf_token': token})
         self.assertEqual(response.status_code, 200)

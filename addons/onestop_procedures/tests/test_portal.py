@@ -285,7 +285,7 @@ class PortalRouteTestCase(RouteTestCase):
 
     def csrf(self, client):
         client.get('/portal/')
-        return client.get_cookie(portal.CSRF_COOKIE, path='/portal').value
+        return client.get_cookie(portal.CSRF_COOKIE, path='/').value
 
     def login(self, key):
         client = self.client()
@@ -303,7 +303,7 @@ class PortalRouteTestCase(RouteTestCase):
 
     def post_form(self, client, path, data, **kwargs):
         data = {'csrf_token': client.get_cookie(
-                portal.CSRF_COOKIE, path='/portal').value, **data}
+                portal.CSRF_COOKIE, path='/').value, **data}
         return client.post(path, data=data, **kwargs)
 
     # pages
@@ -345,7 +345,7 @@ class PortalRouteTestCase(RouteTestCase):
         self.assertIn('lang="en"', response.text)
         self.assertIn("Track a dossier", response.text)
         self.assertEqual(client.get_cookie(
-                portal.LANGUAGE_COOKIE, path='/portal').value, 'en')
+                portal.LANGUAGE_COOKIE, path='/').value, 'en')
         self.assertIn("Track a dossier", client.get('/portal/track').text)
 
     def test_security_headers(self):
@@ -360,7 +360,7 @@ class PortalRouteTestCase(RouteTestCase):
                 self.assertEqual(
                     response.headers['X-Content-Type-Options'], 'nosniff')
                 self.assertEqual(response.headers['X-Frame-Options'], 'DENY')
-        cookie = client.get_cookie(portal.CSRF_COOKIE, path='/portal')
+        cookie = client.get_cookie(portal.CSRF_COOKIE, path='/')
         self.assertTrue(cookie.http_only)
         self.assertEqual(cookie.same_site, 'Strict')
 
@@ -625,7 +625,7 @@ class PortalRouteTestCase(RouteTestCase):
                 'next': 'https://evil.example/'})
         self.assertEqual(response.status_code, HTTPStatus.FOUND)
         self.assertEqual(urlsplit(response.location).path, '/portal/my')
-        session = client.get_cookie(portal.SESSION_COOKIE, path='/portal')
+        session = client.get_cookie(portal.SESSION_COOKIE, path='/')
         self.assertTrue(session.http_only)
         self.assertEqual(session.same_site, 'Lax')
         response = client.get('/portal/my')
@@ -683,7 +683,7 @@ class PortalRouteTestCase(RouteTestCase):
         self.assertEqual(response.status_code, HTTPStatus.FORBIDDEN)
         self.assertIn("Sai địa chỉ thư điện tử hoặc mật khẩu", response.text)
         self.assertIsNone(
-            client.get_cookie(portal.SESSION_COOKIE, path='/portal'))
+            client.get_cookie(portal.SESSION_COOKIE, path='/'))
         with Transaction().start(DB_NAME, 0) as transaction:
             Attempt = Pool().get('onestop.portal.attempt')
             with transaction.set_context(

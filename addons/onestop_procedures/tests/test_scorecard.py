@@ -19,14 +19,16 @@ from trytond.tests.test_tryton import (
     DB_NAME, RouteTestCase, activate_module, drop_db, with_transaction)
 from trytond.transaction import Transaction
 
-from onestop_procedures import portal
+from onestop_procedures import portal, report_command
 from onestop_procedures import statistics as statistics_module
 from onestop_procedures.report_board import becoming_late
 from onestop_procedures.report_export import assessment_xlsx, export_xlsx
 from onestop_procedures.scorecard import (
     Indicator, grade, indicator_points, period_dates)
 
-from .test_statistics import APRIL, MARCH, at, create_report_data
+from .test_slip import odt_text
+from .test_statistics import (
+    APRIL, MARCH, at, create_report_data, keep_odt, render, run_command)
 
 # March 2026, Gia Lộc. Catalogue in force on 31/03: 3 procedures, 2
 # published, 2 complete, 2 online. Dossiers: 5 early or on time of 8 judged
@@ -60,6 +62,66 @@ OTHER = {
     '3.3': (1, 2, 6.0), '4.1': (1, 2, 3.0), '4.2': (1, 2, 2.0),
     '4.3': (0, 2, 0.0),
     }
+
+
+def create_criteria(year=2026):
+    """The province's criteria: two from the index (on time, digitised),
+    one by hand with evidence; 14 of 20 points meet the standard"""
+    Set = Pool().get('onestop.assessment.set')
+    criteria, = Set.create([{
+                'name': f"Chính quyền thân thiện {year}",
+                'province_code': '31', 'year': year, 'threshold': 14,
+                'target_share': 60,
+                'groups': [('create', [{
+                                'name': "Cải cách thủ tục hành chính",
+                                'criteria': [('create', [{
+                                                'code': 'TT1',
+                                                'name': "Đúng hạn",
+                                                'max_points': 10,
+                                                'method': 'indicator',
+                                                'indicator': '2.1',
+                                                'target': 90}, {
+                                                'code': 'TT2',
+                                                'name': "Số hóa",
+                                                'max_points': 5,
+                                                'method': 'indicator',
+                                                'indicator': '4.2',
+                                                'target': 100}, {
+                                                'code': 'TT3',
+                                                'name': "Văn hóa công sở",
+                                                'max_points': 5,
+                                                'method': 'hand',
+                                                'evidence_required': True,
+                                                }])]}])],
+                }])
+    return criteria
+
+
+def create_assessments():
+    """The criteria of 2026 and an assessment for each of the three
+    communes: Gia Lộc confirmed with 14.77 points (6.84 and 3.93 from the
+    index, 4 by hand with its evidence), Phường Khác scored from the index
+    only (5.56 + 2.5), Xã Thứ Ba as created"""
+    pool = Pool()
+    Set = pool.get('onestop.assessment.set')
+    Assessment = pool.get('onestop.assessment')
+    Attachment = pool.get('ir.attachment')
+    communes, _ = create_report_data()
+    criteria = create_criteria()
+    Set.create_assessments([criteria])
+    assessments = {a.company: a for a in criteria.assessments}
+    first, second = assessments[communes[0]], assessments[communes[1]]
+    Assessment.compute([first, second])
+    score, = [s for s in Assessment(first.id).scores
+        if s.criterion.code == 'TT3']
+    score.points = 4
+    score.note = "Kiểm tra thực tế ngày 20/11/2026: đạt 4/5 điểm."
+    score.save()
+    Attachment.create([{'resource': str(score),
+                'name': 'biên-bản-kiểm-tra.pdf', 'data': b'%PDF-1.4'}])
+    Assessment.confirm([Assessment(first.id)])
+    return (communes, Set(criteria.id), Assessment(first.id),
+        Assessment(second.id))
 
 
 def add_reuse(dossier):
@@ -292,32 +354,7 @@ class ScorecardTestCase(unittest.TestCase):
         Assessment = pool.get('onestop.assessment')
         Attachment = pool.get('ir.attachment')
         (gia_loc, other, third), _ = create_report_data()
-        criteria, = Set.create([{
-                    'name': "Chính quyền thân thiện 2026",
-                    'province_code': '31', 'year': 2026, 'threshold': 14,
-                    'target_share': 60,
-                    'groups': [('create', [{
-                                    'name': "Cải cách thủ tục hành chính",
-                                    'criteria': [('create', [{
-                                                    'code': 'TT1',
-                                                    'name': "Đúng hạn",
-                                                    'max_points': 10,
-                                                    'method': 'indicator',
-                                                    'indicator': '2.1',
-                                                    'target': 90}, {
-                                                    'code': 'TT2',
-                                                    'name': "Số hóa",
-                                                    'max_points': 5,
-                                                    'method': 'indicator',
-                                                    'indicator': '4.2',
-                                                    'target': 100}, {
-                                                    'code': 'TT3',
-                                                    'name': "Văn hóa công sở",
-                                                    'max_points': 5,
-                                                    'method': 'hand',
-                                                    'evidence_required': True,
-                                                    }])]}])],
-                    }])
+        criteria = create_criteria()
         Set.create_assessments([criteria])
         self.assertEqual(len(criteria.assessments), 3)
         first, second = [a for a in criteria.assessments
@@ -385,6 +422,126 @@ class ScorecardTestCase(unittest.TestCase):
         self.assertEqual(extension, 'pdf')
         self.assertTrue(bytes(content).startswith(b'%PDF'))
 
+
+    # Gia Lộc's document: the group, each criterion with how it was scored,
+    # the total, the standard and the conclusion
+    GIA_LOC_RESULT = [
+        "UBND XÃ GIA LỘC\n",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc",
+        "Gia Lộc, ngày ",
+        "KẾT QUẢ ĐÁNH GIÁ, CHẤM ĐIỂM",
+        "XÂY DỰNG CHÍNH QUYỀN THÂN THIỆN\nNăm 2026 của xã Gia Lộc\n",
+        "Căn cứ bộ tiêu chí Chính quyền thân thiện 2026, kết quả đánh giá, "
+        "chấm điểm của xã Gia Lộc như sau:",
+        "I\nCải cách thủ tục hành chính\n20\n\n14,77\n",
+        "1\nTT1 Đúng hạn\n10\nTự động từ số liệu của hệ thống: chỉ số 2.1 "
+        "của Bộ chỉ số 766, chỉ tiêu 90 %.\n"
+        "Tỷ lệ đạt được trong năm: 61,5 %.\n6,84\n",
+        "2\nTT2 Số hóa\n5\nTự động từ số liệu của hệ thống: chỉ số 4.2 "
+        "của Bộ chỉ số 766, chỉ tiêu 100 %.\n"
+        "Tỷ lệ đạt được trong năm: 78,6 %.\n3,93\n",
+        "3\nTT3 Văn hóa công sở\n5\nChấm thủ công.\n"
+        "Kiểm tra thực tế ngày 20/11/2026: đạt 4/5 điểm.\n"
+        "Minh chứng: biên-bản-kiểm-tra.pdf.\n4\n",
+        "Tổng cộng\n20\n\n14,77\n",
+        "Điểm chuẩn: đạt từ 14 điểm trở lên trên tổng số 20 điểm.",
+        "Kết luận: xã Gia Lộc đạt 14,77 điểm, ĐẠT CHUẨN chính quyền thân "
+        "thiện năm 2026.",
+        "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH",
+        ]
+    # Phường Khác's draft: no hand score, no evidence yet
+    OTHER_RESULT = [
+        "UBND PHƯỜNG KHÁC\n",
+        "3\nTT3 Văn hóa công sở\n5\nChấm thủ công.\n"
+        "Chưa có minh chứng (bắt buộc).\nChưa chấm điểm.\n\n",
+        "Tổng cộng\n20\n\n8,06\n",
+        "Kết luận: phường Khác đạt 8,06 điểm, CHƯA ĐẠT CHUẨN chính quyền "
+        "thân thiện năm 2026.\n"
+        "Kết quả tạm tính: bản đánh giá chưa được xác nhận.",
+        ]
+
+    @with_transaction()
+    def test_assessment_pdf(self):
+        "The result of a commune prints from its assessment"
+        pool = Pool()
+        Keyword = pool.get('ir.action.keyword')
+        communes, _, first, second = create_assessments()
+        action, = Keyword.get_keyword(
+            'form_print', ('onestop.assessment', first.id))
+        self.assertEqual(action['report_name'], 'onestop.assessment.report')
+        # printed by a leader who reads the communes
+        with Transaction().set_context(_companies=[c.id for c in communes]):
+            oext, content = render(
+                'onestop.assessment.report', {}, [first.id])
+            self.assertEqual(oext, 'odt')
+            text = odt_text(content)
+            for expected in self.GIA_LOC_RESULT:
+                self.assertIn(expected, text)
+            self.assertNotIn("Kết quả tạm tính", text)
+            if shutil.which('soffice'):
+                oext, content = render('onestop.assessment.report', {},
+                    [first.id, second.id], extension='pdf')
+                self.assertEqual(oext, 'pdf')
+                self.assertTrue(content.startswith(b'%PDF'))
+
+    @with_transaction()
+    def test_assessment_wizard(self):
+        "The export wizard prints the communes' results, best first"
+        Export = Pool().get('onestop.report.export', type='wizard')
+        (gia_loc, other, third), criteria, first, second = (
+            create_assessments())
+
+        def export(criteria, commune=None):
+            session_id, _, _ = Export.create()
+            # a leader who reads the three communes
+            try:
+                with Transaction().set_context(
+                        _companies=[gia_loc.id, other.id, third.id]):
+                    return Export.execute(session_id, {'start': {
+                                'kind': 'assessment', 'format': 'pdf',
+                                'criteria': criteria.id,
+                                'commune': commune.id if commune else None,
+                                'rows': 'field'}}, 'export')
+            finally:
+                Export.delete(session_id)
+        (action, data), = export(criteria)['actions']
+        self.assertEqual(action['report_name'], 'onestop.assessment.report')
+        third_assessment, = [a for a in criteria.assessments
+            if a.company == third]
+        self.assertEqual(data['ids'],
+            [first.id, second.id, third_assessment.id])
+        with Transaction().set_context(
+                _companies=[gia_loc.id, other.id, third.id]):
+            text = odt_text(
+                render(action['report_name'], data, data['ids'])[1])
+        for expected in self.GIA_LOC_RESULT + self.OTHER_RESULT:
+            self.assertIn(expected, text)
+        self.assertLess(text.index("UBND XÃ GIA LỘC"),
+            text.index("UBND PHƯỜNG KHÁC"))
+        self.assertIn("UBND XÃ THỨ BA", text)
+
+        (action, data), = export(criteria, other)['actions']
+        self.assertEqual(data['ids'], [second.id])
+        # criteria without assessments: nothing to print
+        with self.assertRaisesRegex(UserError, "Chính quyền thân thiện 2027"):
+            export(create_criteria(2027))
+
+    @with_transaction()
+    def test_assessment_command(self):
+        "onestop report assessment --pdf: the communes of the scope"
+        create_assessments()
+        with keep_odt('onestop.assessment.report'):
+            out, content = run_command(['assessment', '--year', '2026',
+                    '--province', '31', '--unit', '10888'])
+        self.assertRegex(out, r'report\.pdf written \([\d,]+ bytes\)')
+        text = odt_text(content)
+        for expected in self.OTHER_RESULT:
+            self.assertIn(expected, text)
+        self.assertNotIn("GIA LỘC", text)
+        create_criteria(2027)
+        with self.assertRaisesRegex(report_command.ReportError,
+                "no commune of this scope has an assessment"):
+            run_command(['assessment', '--year', '2027', '--province', '31'])
 
 def use_database(test_class):
     "Point the public routes at the test database for the test class"

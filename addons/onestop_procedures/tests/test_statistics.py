@@ -5,8 +5,10 @@ and exports, on dossiers imported through the historical import. Every
 expected figure below was counted by hand from DOSSIERS_A and DOSSIERS_B."""
 import datetime as dt
 import shutil
+import tempfile
 import unittest
-from io import BytesIO
+from io import BytesIO, StringIO
+from pathlib import Path
 from unittest.mock import patch
 
 from openpyxl import load_workbook
@@ -20,12 +22,14 @@ from trytond.tests.test_tryton import (
 from trytond.transaction import Transaction
 
 from onestop_procedures import dossier as dossier_module
+from onestop_procedures import report_command
 from onestop_procedures import statistics as statistics_module
 from onestop_procedures.dossier_import import import_dossiers
-from onestop_procedures.report_export import export_xlsx
+from onestop_procedures.report_export import export_xlsx, scope_title
 from onestop_procedures.statistics import (
     cell_value, in_scope, period_bounds, scope_rows, total_row)
 
+from .test_slip import odt_text
 from .tools import create_citizen, create_commune, create_dossier
 
 HEADER = ('code,procedure_code,applicant_name,applicant_id_number,channel,'
@@ -178,6 +182,63 @@ def create_report_data():
 
 def by_key(rows, key):
     return {r[key]: r for r in rows}
+
+
+def assign_officers(gia_loc, dossiers):
+    """Two officers of Gia Lộc: the first handles D07 and D08 and receives
+    a new dossier on 12/03, the second handles D09 and D12"""
+    pool = Pool()
+    Dossier = pool.get('onestop.dossier')
+    User = pool.get('res.user')
+    first, second = User.create([
+            {'login': 'chuyenvien1', 'name': "Chuyên viên 1"},
+            {'login': 'chuyenvien2', 'name': "Chuyên viên 2"}])
+    Dossier.write([dossiers['D07'], dossiers['D08']],
+        {'assignee': first.id})
+    Dossier.write([dossiers['D09'], dossiers['D12']],
+        {'assignee': second.id})
+    with set_company(gia_loc):
+        new = create_dossier(Dossier(dossiers['D07'].id).procedure,
+            create_citizen(), received_at=at(2026, 3, 12, 9))
+        with Transaction().set_user(first.id), \
+                patch.object(dossier_module, 'utc_now',
+                    return_value=at(2026, 3, 12, 9)):
+            Dossier.receive([new])
+            Dossier.assign([new])
+    return first, second
+
+
+def render(name, data, ids=(), extension=''):
+    """Execute the report name: its format and content, as an ODT unless
+    extension is given (a copy of the module's action, which cannot be
+    changed)"""
+    pool = Pool()
+    ActionReport = pool.get('ir.action.report')
+    Report = pool.get(name, type='report')
+    action, = ActionReport.search([('report_name', '=', name)], limit=1)
+    if (action.extension or '') != extension:
+        action, = ActionReport.copy([action], {'extension': extension})
+    oext, content, _, _ = Report.execute(
+        list(ids), dict(data, action_id=action.id))
+    return oext, bytes(content)
+
+
+def keep_odt(name):
+    "The report name skips its conversion: the command writes the ODT"
+    Report = Pool().get(name, type='report')
+    return patch.object(Report, 'convert', classmethod(
+            lambda cls, report, data, **kwargs: ('odt', data)))
+
+
+def run_command(args):
+    "onestop report args in the test's transaction: (output, file content)"
+    with tempfile.TemporaryDirectory() as directory:
+        path = Path(directory) / 'report.pdf'
+        options = report_command.get_parser().parse_args(
+            args + ['--pdf', str(path)])
+        out = StringIO()
+        report_command.REPORTS[options.report](options, out)
+        return out.getvalue(), path.read_bytes()
 
 
 def figures(row):
@@ -415,27 +476,9 @@ class StatisticsTestCase(unittest.TestCase):
     @with_transaction()
     def test_per_officer(self):
         "Dossiers per assignee, and each officer's intakes and steps"
-        pool = Pool()
-        Officer = pool.get('onestop.statistics.officer')
-        Dossier = pool.get('onestop.dossier')
-        User = pool.get('res.user')
+        Officer = Pool().get('onestop.statistics.officer')
         (gia_loc, _, _), dossiers = create_report_data()
-        first, second = User.create([
-                {'login': 'chuyenvien1', 'name': "Chuyên viên 1"},
-                {'login': 'chuyenvien2', 'name': "Chuyên viên 2"}])
-        Dossier.write([dossiers['D07'], dossiers['D08']],
-            {'assignee': first.id})
-        Dossier.write([dossiers['D09'], dossiers['D12']],
-            {'assignee': second.id})
-        # the first officer receives a new dossier and hands it over
-        with set_company(gia_loc):
-            new = create_dossier(Dossier(dossiers['D07'].id).procedure,
-                create_citizen(), received_at=at(2026, 3, 12, 9))
-            with Transaction().set_user(first.id), \
-                    patch.object(dossier_module, 'utc_now',
-                        return_value=at(2026, 3, 12, 9)):
-                Dossier.receive([new])
-                Dossier.assign([new])
+        first, second = assign_officers(gia_loc, dossiers)
         rows = by_key(Officer.compute(*MARCH, [gia_loc.id]), 'user')
         one, two = rows[first.id], rows[second.id]
         self.assertEqual(
@@ -500,3 +543,76 @@ class StatisticsTestCase(unittest.TestCase):
         self.assertEqual(extension, 'pdf')
         self.assertTrue(bytes(content).startswith(b'%PDF'))
 
+    # the figures per officer of test_per_officer, as printed: received,
+    # finished (early, on time, late), in progress (overdue), on-time rate,
+    # average days, intakes, steps (on time)
+    FIRST = "Chuyên viên 1\n2\n2\n1\n1\n0\n0\n0\n100,0\n2,65\n1\n1\n1\n"
+    SECOND = "Chuyên viên 2\n2\n1\n0\n0\n1\n1\n1\n0,0\n1,09\n0\n"
+
+    @with_transaction()
+    def test_officers_pdf(self):
+        "The figures per officer print with the commune's heading"
+        (gia_loc, _, _), dossiers = create_report_data()
+        assign_officers(gia_loc, dossiers)
+        data = {'from_date': '2026-03-01', 'to_date': '2026-03-31',
+            'companies': [gia_loc.id]}
+        oext, content = render('onestop.statistics.officer.report', data)
+        self.assertEqual(oext, 'odt')
+        text = odt_text(content)
+        for expected in [
+                "UBND XÃ GIA LỘC\nTRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG",
+                "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+                "Gia Lộc, ngày ",
+                "KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH THEO CÁN BỘ",
+                "Từ ngày 01/03/2026 đến ngày 31/03/2026",
+                "Thời gian giải quyết bình quân (ngày)",
+                self.FIRST, self.SECOND,
+                "THỦ TRƯỞNG ĐƠN VỊ"]:
+            self.assertIn(expected, text)
+        # one commune: no line with its name above its officers
+        self.assertNotIn("\nUBND xã Gia Lộc\n", text)
+        if shutil.which('soffice'):
+            oext, content = render(
+                'onestop.statistics.officer.report', data, extension='pdf')
+            self.assertEqual(oext, 'pdf')
+            self.assertTrue(content.startswith(b'%PDF'))
+
+    @with_transaction()
+    def test_officers_wizard(self):
+        "The export wizard prints the figures per officer of a commune"
+        Export = Pool().get('onestop.report.export', type='wizard')
+        (gia_loc, _, _), dossiers = create_report_data()
+        assign_officers(gia_loc, dossiers)
+        session_id, _, _ = Export.create()
+        start = {'kind': 'officers', 'format': 'pdf',
+            'from_date': MARCH[0], 'to_date': MARCH[1],
+            'commune': gia_loc.id, 'rows': 'field'}
+        result = Export.execute(session_id, {'start': start}, 'export')
+        Export.delete(session_id)
+        (action, data), = result['actions']
+        self.assertEqual(action['report_name'],
+            'onestop.statistics.officer.report')
+        self.assertEqual(data['companies'], [gia_loc.id])
+        text = odt_text(render(action['report_name'], data)[1])
+        self.assertIn("UBND XÃ GIA LỘC", text)
+        self.assertIn(self.FIRST, text)
+        self.assertIn(self.SECOND, text)
+
+    @with_transaction()
+    def test_officers_command(self):
+        "onestop report officers --pdf: the communes of a province"
+        communes, dossiers = create_report_data()
+        assign_officers(communes[0], dossiers)
+        with Transaction().set_context(language='vi'):
+            scope = scope_title([c.id for c in communes], '31').upper()
+        with keep_odt('onestop.statistics.officer.report'):
+            out, content = run_command(['officers', '--from', '2026-03-01',
+                    '--to', '2026-03-31', '--province', '31'])
+        self.assertRegex(out, r'report\.pdf written \([\d,]+ bytes\)')
+        text = odt_text(content)
+        # several communes: the scope heads the report, each commune its
+        # officers
+        self.assertIn(f"{scope}\nTRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG", text)
+        self.assertIn("\nUBND xã Gia Lộc\n1\n", text)
+        self.assertIn(self.FIRST, text)
+        self.assertIn(self.SECOND, text)

@@ -66,21 +66,34 @@ class SurveyRouteTestCase(RouteTestCase):
 
     @classmethod
     def setUpDatabase(cls):
-        survey_data(cls, dossiers=7)
+        survey_data(cls, dossiers=8)
 
     def setUp(self):
         super().setUp()
         use_database(self, DB_NAME)
 
     def client(self, address='198.51.100.1'):
+        """A browser at address; its forms post back the portal's CSRF
+        token"""
         client = super().client()
         open_ = client.open
 
         def open_from(*args, **kwargs):
             kwargs.setdefault('environ_base', {'REMOTE_ADDR': address})
+            if isinstance(kwargs.get('data'), dict):
+                kwargs['data'] = {
+                    portal.CSRF_FIELD: self.csrf_token(client),
+                    **kwargs['data']}
             return open_(*args, **kwargs)
         client.open = open_from
         return client
+
+    @staticmethod
+    def csrf_token(client):
+        "The token of the portal's cookie, after a first page if need be"
+        if not client.get_cookie(portal.CSRF_COOKIE, path='/'):
+            client.get('/portal/')
+        return client.get_cookie(portal.CSRF_COOKIE, path='/').value
 
     def overall_field(self, html):
         return re.search(
@@ -131,9 +144,13 @@ class SurveyRouteTestCase(RouteTestCase):
         self.assertEqual(response.headers['Content-Security-Policy'],
             portal.CONTENT_SECURITY_POLICY)
         self.assertEqual(response.headers['X-Frame-Options'], 'DENY')
-        # the token is in the address: nothing is stored, no cookie set
+        # the token is in the address: nothing is stored; the only cookie
+        # is the CSRF token of the form
         self.assertEqual(response.headers['Cache-Control'], 'no-store')
-        self.assertNotIn('Set-Cookie', response.headers)
+        cookie, = response.headers.getlist('Set-Cookie')
+        self.assertTrue(cookie.startswith(f'{portal.CSRF_COOKIE}='))
+        self.assertNotIn(token, cookie)
+        self.assertIn('SameSite=Strict', cookie)
 
         english = self.client().get(f'/survey/{token}?c=qr&lang=en')
         self.assertIn('lang="en"', english.text)
@@ -205,6 +222,19 @@ class SurveyRouteTestCase(RouteTestCase):
                 (response.channel, response.rating), ('qr', 'not_satisfied'))
             self.assertEqual(len(response.followups), 1)
             self.assertEqual(response.officer.id, self.officer_id)
+
+    def test_answer_needs_csrf_token(self):
+        "An answer posted without the portal's CSRF token is refused"
+        client = self.client()
+        url = f'/survey/{self.tokens[6]}'
+        page = client.get(url)
+        self.assertIn(f'name="{portal.CSRF_FIELD}"', page.text)
+        field = self.overall_field(page.text)
+        response = client.open(url, method='POST',
+            data=f'{field}=very_satisfied',
+            content_type='application/x-www-form-urlencoded')
+        self.assertEqual(response.status_code, 403)
+        self.assertEqual(client.get(url).status_code, 200)
 
     def test_answer_missing(self):
         "A form without the overall rating is shown again, nothing saved"
