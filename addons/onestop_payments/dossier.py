@@ -17,11 +17,11 @@ from trytond.model import (
 from trytond.model.exceptions import ValidationError
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
-from trytond.report import Report
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
 from onestop_procedures.dossier import CLOSED_STATES, utc_now
+from onestop_procedures.slip import VietnameseReport
 
 from . import qr
 from .money import amount_in_words, format_vnd
@@ -515,7 +515,7 @@ def _whole(value):
     return Decimal(str(value or 0)).quantize(Decimal(1))
 
 
-class PaymentNotice(Report):
+class PaymentNotice(VietnameseReport):
     "Fee Notice"
     __name__ = 'onestop.dossier.payment_notice'
 

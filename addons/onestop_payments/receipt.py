@@ -10,8 +10,9 @@ from trytond.modules.company.model import (
     CompanyMultiValueMixin, CompanyValueMixin)
 from trytond.pool import Pool
 from trytond.pyson import Eval, Id
-from trytond.report import Report
 from trytond.transaction import Transaction
+
+from onestop_procedures.slip import VietnameseReport
 
 from . import qr
 from .money import amount_in_words, format_vnd
@@ -187,7 +188,7 @@ class Receipt(ModelSQL, ModelView):
                     receipt=receipts[0].rec_name))
 
 
-class ReceiptReport(Report):
+class ReceiptReport(VietnameseReport):
     "E-Receipt"
     __name__ = 'onestop.receipt'
 

@@ -17,14 +17,12 @@ from trytond.model import (
 from trytond.model.exceptions import ValidationError
 from trytond.pool import Pool
 from trytond.pyson import Eval
-from trytond.report import Report
 from trytond.transaction import Transaction
 
 from .report_export import number_text
 from .scorecard import indicator_points
-from .slip import Heading
+from .slip import Heading, VietnameseReport
 
-LANGUAGE = 'vi'
 
 METHODS = [
     ('hand', "Scored by Hand"),
@@ -455,14 +453,9 @@ class AssessmentSheet(Heading):
                     })
 
 
-class AssessmentReport(Report):
+class AssessmentReport(VietnameseReport):
     "The result of a commune's friendly-government assessment"
     __name__ = 'onestop.assessment.report'
-
-    @classmethod
-    def execute(cls, ids, data):
-        with Transaction().set_context(language=LANGUAGE):
-            return super().execute(ids, data)
 
     @classmethod
     def get_context(cls, records, header, data):

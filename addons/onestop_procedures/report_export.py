@@ -17,17 +17,15 @@ from trytond.model import ModelView, fields
 from trytond.model.exceptions import ValidationError
 from trytond.pool import Pool
 from trytond.pyson import Eval
-from trytond.report import Report
 from trytond.transaction import Transaction
 from trytond.wizard import (
     Button, StateReport, StateTransition, StateView, Wizard)
 
 from .scorecard import period_dates
-from .slip import Heading
+from .slip import Heading, VietnameseReport
 from .statistics import (
     COLUMNS, FIGURES, ROWS, TOTALS, check_period, readable, total_row)
 
-LANGUAGE = 'vi'
 THIN = Side(style='thin', color='000000')
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 HEAD_FILL = PatternFill('solid', fgColor='EEEEEE')
@@ -326,14 +324,9 @@ def assessment_xlsx(criteria_set):
     return save(workbook)
 
 
-class StatisticsReport(Report):
+class StatisticsReport(VietnameseReport):
     "Form 06: handling statistics of a period, with the commune's heading"
     __name__ = 'onestop.statistics.report'
-
-    @classmethod
-    def execute(cls, ids, data):
-        with Transaction().set_context(language=LANGUAGE):
-            return super().execute(ids, data)
 
     @classmethod
     def get_context(cls, records, header, data):
@@ -357,14 +350,9 @@ class StatisticsReport(Report):
         return context
 
 
-class StatisticsOfficerReport(Report):
+class StatisticsOfficerReport(VietnameseReport):
     "The figures per officer of a period, with the commune's heading"
     __name__ = 'onestop.statistics.officer.report'
-
-    @classmethod
-    def execute(cls, ids, data):
-        with Transaction().set_context(language=LANGUAGE):
-            return super().execute(ids, data)
 
     @classmethod
     def get_context(cls, records, header, data):
@@ -398,14 +386,9 @@ class StatisticsOfficerReport(Report):
         return context
 
 
-class ScorecardReport(Report):
+class ScorecardReport(VietnameseReport):
     "The index estimate of communes, with the commune's heading"
     __name__ = 'onestop.scorecard.report'
-
-    @classmethod
-    def execute(cls, ids, data):
-        with Transaction().set_context(language=LANGUAGE):
-            return super().execute(ids, data)
 
     @classmethod
     def get_context(cls, records, header, data):

@@ -306,14 +306,18 @@ class DossierSlip(Heading):
         return '; '.join(notes)
 
 
-class SlipReport(Report):
-    "A slip of the dossiers, in Vietnamese, when their state allows it"
-    _message = None
+class VietnameseReport(Report):
+    "An official document: rendered in Vietnamese, whoever prints it"
 
     @classmethod
     def execute(cls, ids, data):
         with Transaction().set_context(language=LANGUAGE):
             return super().execute(ids, data)
+
+
+class SlipReport(VietnameseReport):
+    "A slip of the dossiers, in Vietnamese, when their state allows it"
+    _message = None
 
     @classmethod
     def printable(cls, dossier):
