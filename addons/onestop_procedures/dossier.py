@@ -943,6 +943,7 @@ class Dossier(Workflow, ModelSQL, ModelView):
         Notification = pool.get('res.notification')
         User = pool.get('res.user')
         ModelData = pool.get('ir.model.data')
+        Configuration = pool.get('ir.configuration')
         per_user = Counter(a for _, a in flagged if a)
         per_company = Counter(c for c, _ in flagged)
         approver = ModelData.get_id(
@@ -954,14 +955,20 @@ class Dossier(Workflow, ModelSQL, ModelView):
             per_user[user.id] = max(per_user.get(user.id, 0), sum(
                     per_company.get(c.id, 0) for c in user.companies))
         action = ModelData.get_id('onestop_procedures', 'act_dossier_form')
-        Notification.save([Notification(
-                    user=user_id, icon='tryton-warning',
-                    label=gettext('onestop_procedures.msg_due_soon_label'),
+        default = Configuration.get_language()
+        notifications = []
+        # each in the language of its reader, not of the scheduler
+        for user in User.browse(list(per_user)):
+            language = user.language.code if user.language else default
+            notifications.append(Notification(
+                    user=user, icon='tryton-warning',
+                    label=gettext(
+                        'onestop_procedures.msg_due_soon_label', language),
                     description=gettext(
-                        'onestop_procedures.msg_dossiers_due_soon',
-                        count=count),
-                    action=action)
-                for user_id, count in per_user.items()])
+                        'onestop_procedures.msg_dossiers_due_soon', language,
+                        count=per_user[user.id]),
+                    action=action))
+        Notification.save(notifications)
 
     @classmethod
     def close_unsupplemented(cls):

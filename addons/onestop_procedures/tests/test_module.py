@@ -1,6 +1,7 @@
 # This file is part of the one-stop modules.  The COPYRIGHT file at the top
 # level of this repository contains the full copyright notices and license.
 import datetime as dt
+from pathlib import Path
 from types import SimpleNamespace
 from unittest.mock import patch
 
@@ -453,12 +454,18 @@ class OnestopProceduresTestCase(CompanyTestMixin, ModuleTestCase):
         ModelData = pool.get('ir.model.data')
         gia_loc = create_commune()
         other = create_commune("UBND phường Khác", agency_code='000.31.99999')
+        Lang = pool.get('ir.lang')
+        Translation = pool.get('ir.translation')
+        vi, = Lang.search([('code', '=', 'vi')])
+        Lang.write([vi], {'translatable': True})
+        Translation.translation_import('vi', 'onestop_procedures', [
+                str(Path(__file__).resolve().parents[1] / 'locale' / 'vi.po')])
         approver = ModelData.get_id(
             'onestop_procedures', 'group_onestop_approver')
         here, there = User.create([{
                     'login': login, 'name': login.title(),
                     'companies': [('add', [company.id])],
-                    'company': company.id,
+                    'company': company.id, 'language': vi.id,
                     'groups': [('add', [approver])],
                     } for login, company in [
                     ('approver', gia_loc), ('elsewhere', other)]])
@@ -481,8 +488,11 @@ class OnestopProceduresTestCase(CompanyTestMixin, ModuleTestCase):
             notification, = Notification.search([
                     ('user', '=', Transaction().user)])
             self.assertIn('1', notification.description)
+            # each in the language of its reader
+            self.assertEqual(notification.label, "Dossiers due soon")
             notification, = Notification.search([('user', '=', here.id)])
-            self.assertIn('1', notification.description)
+            self.assertEqual(notification.description,
+                "Có 1 hồ sơ đến hạn trả trong vòng một ngày làm việc.")
             self.assertFalse(Notification.search([('user', '=', there.id)]))
             Dossier.flag_deadlines()
             self.assertEqual(Notification.search([], count=True), 2)
