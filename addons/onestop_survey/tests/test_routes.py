@@ -16,7 +16,8 @@ from onestop_procedures.tests.tools import (
 from onestop_procedures import portal
 from onestop_procedures.portal import database_name
 
-from .tools import create_kiosk, load_vietnamese, returned_dossier
+from .tools import (
+    create_kiosk, load_vietnamese, public_client, returned_dossier)
 
 
 def use_database(test, name):
@@ -73,27 +74,7 @@ class SurveyRouteTestCase(RouteTestCase):
         use_database(self, DB_NAME)
 
     def client(self, address='198.51.100.1'):
-        """A browser at address; its forms post back the portal's CSRF
-        token"""
-        client = super().client()
-        open_ = client.open
-
-        def open_from(*args, **kwargs):
-            kwargs.setdefault('environ_base', {'REMOTE_ADDR': address})
-            if isinstance(kwargs.get('data'), dict):
-                kwargs['data'] = {
-                    portal.CSRF_FIELD: self.csrf_token(client),
-                    **kwargs['data']}
-            return open_(*args, **kwargs)
-        client.open = open_from
-        return client
-
-    @staticmethod
-    def csrf_token(client):
-        "The token of the portal's cookie, after a first page if need be"
-        if not client.get_cookie(portal.CSRF_COOKIE, path='/'):
-            client.get('/portal/')
-        return client.get_cookie(portal.CSRF_COOKIE, path='/').value
+        return public_client(address, super().client())
 
     def overall_field(self, html):
         return re.search(

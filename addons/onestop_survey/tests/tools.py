@@ -74,9 +74,10 @@ def answer_online(invitation, rating, channel='qr', **others):
     return invitation.answer(survey, channel, values)
 
 
-def public_client(address='198.51.100.1'):
+def public_client(address='198.51.100.1', client=None):
     """A browser of the public pages, from address, on the test database
-    (citizens' URLs carry no database name)"""
+    (citizens' URLs carry no database name); its forms post back the
+    portal's CSRF token"""
     from werkzeug.test import Client
 
     from trytond import config
@@ -84,14 +85,24 @@ def public_client(address='198.51.100.1'):
     from trytond.tests.test_tryton import DB_NAME
     from trytond.wsgi import app
 
-    if not config.has_section('onestop'):
-        config.add_section('onestop')
-    config.set('onestop', 'database', DB_NAME)
-    client = Client(app, Response)
+    from onestop_procedures import portal
+
+    if client is None:
+        if not config.has_section('onestop'):
+            config.add_section('onestop')
+        config.set('onestop', 'database', DB_NAME)
+        client = Client(app, Response)
     open_ = client.open
+
+    def csrf_token():
+        if not client.get_cookie(portal.CSRF_COOKIE, path='/'):
+            client.get('/portal/')
+        return client.get_cookie(portal.CSRF_COOKIE, path='/').value
 
     def open_from(*args, **kwargs):
         kwargs.setdefault('environ_base', {'REMOTE_ADDR': address})
+        if isinstance(kwargs.get('data'), dict):
+            kwargs['data'] = {portal.CSRF_FIELD: csrf_token(), **kwargs['data']}
         return open_(*args, **kwargs)
     client.open = open_from
     return client
