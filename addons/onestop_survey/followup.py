@@ -5,6 +5,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from sql import Literal
+from sql.aggregate import Count
 
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Unique, Workflow, fields
@@ -201,15 +202,19 @@ class FollowUp(Workflow, ModelSQL, ModelView):
 
     @classmethod
     def flag_overdue(cls):
-        "Flag the follow-ups past their deadline, in one statement"
+        """Flag the follow-ups past their deadline, in one statement, and
+        tell the subscribers of each commune how many of theirs"""
         Cron = Pool().get('ir.cron')
         table = cls.__table__()
         cursor = Transaction().connection.cursor()
+        late = (table.state.in_(['open', 'contacted'])
+            & (table.overdue == Literal(False))
+            & (table.due_at < utc_now()))
+        cursor.execute(*table.select(table.company, Count(table.id),
+                where=late, group_by=[table.company]))
+        per_company = cursor.fetchall()
         cursor.execute(*table.update(
-                [table.overdue], [Literal(True)],
-                where=table.state.in_(['open', 'contacted'])
-                & (table.overdue == Literal(False))
-                & (table.due_at < utc_now())))
+                [table.overdue], [Literal(True)], where=late))
         count = cursor.rowcount
         if count:
             # records read before the UPDATE must be read again
@@ -217,7 +222,9 @@ class FollowUp(Workflow, ModelSQL, ModelView):
             transaction.counter += 1
             for cache in transaction.cache.values():
                 cache.pop(cls.__name__, None)
+        for company, flagged in per_company:
             Cron.notify('tryton-warning',
                 'onestop_survey.act_followup_form', None,
-                'onestop_survey.msg_followups_overdue', count=count)
+                'onestop_survey.msg_followups_overdue',
+                user_domain=('companies', '=', company), count=flagged)
         return count

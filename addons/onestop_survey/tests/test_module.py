@@ -260,9 +260,20 @@ class OnestopSurveyTestCase(FiguresMixin, CompanyTestMixin, ModuleTestCase):
 
     @with_transaction()
     def test_flag_overdue_followups(self):
-        "The scheduled job flags open follow-ups past their deadline"
-        FollowUp = Pool().get('onestop.survey.followup')
-        with set_company(create_commune()):
+        """The scheduled job flags open follow-ups past their deadline and
+        tells the subscribers of that commune only"""
+        pool = Pool()
+        FollowUp = pool.get('onestop.survey.followup')
+        Notification = pool.get('res.notification')
+        gia_loc = create_commune()
+        other = create_commune("UBND phường Khác", agency_code='000.31.99999')
+        method = 'onestop.survey.followup|flag_overdue'
+        here, there = [create_user(login, company, 'approver')
+            for login, company in [('lanhdao', gia_loc), ('khac', other)]]
+        for user in [here, there]:
+            user.notifications = [method]
+            user.save()
+        with set_company(gia_loc):
             procedure = create_procedure()
             with frozen(at(2026, 12, 1, 9)):
                 late, closed, recent = [answer_online(
@@ -279,12 +290,16 @@ class OnestopSurveyTestCase(FiguresMixin, CompanyTestMixin, ModuleTestCase):
             closed.resolution = "Đã giải quyết"
             closed.save()
             FollowUp.close([closed])
-            with frozen(at(2026, 12, 20, 9)):
+            with frozen(at(2026, 12, 20, 9)), \
+                    Transaction().set_context(_cron=method):
                 self.assertEqual(FollowUp.flag_overdue(), 1)
                 self.assertEqual(FollowUp.flag_overdue(), 0)
             self.assertEqual(
                 FollowUp.search([('overdue', '=', True)]), [late])
             self.assertTrue(FollowUp(late.id).overdue)
+        notification, = Notification.search([('user', '=', here.id)])
+        self.assertIn('1', notification.description)
+        self.assertFalse(Notification.search([('user', '=', there.id)]))
 
     @with_transaction()
     def test_kiosk(self):
