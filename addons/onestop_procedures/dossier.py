@@ -789,11 +789,8 @@ class Dossier(Workflow, ModelSQL, ModelView):
     @Workflow.transition('refused')
     def refuse(cls, dossiers):
         "Refuse the dossier with its legal reasons"
-        for dossier in dossiers:
-            if not dossier.refusal_reason:
-                raise ValidationError(gettext(
-                        'onestop_procedures.msg_dossier_refusal_reason',
-                        dossier=dossier.rec_name))
+        cls._require(dossiers, 'refusal_reason',
+            'onestop_procedures.msg_dossier_refusal_reason')
         cls._finish(dossiers)
         cls._log(dossiers, 'refuse', 'refused')
         cls.save(dossiers)
@@ -810,11 +807,8 @@ class Dossier(Workflow, ModelSQL, ModelView):
     @Workflow.transition('stopped')
     def stop(cls, dossiers):
         "Stop processing in the cases set by law, with the legal ground"
-        for dossier in dossiers:
-            if not dossier.stop_reason:
-                raise ValidationError(gettext(
-                        'onestop_procedures.msg_dossier_stop_reason',
-                        dossier=dossier.rec_name))
+        cls._require(dossiers, 'stop_reason',
+            'onestop_procedures.msg_dossier_stop_reason')
         cls._finish(dossiers)
         cls._log(dossiers, 'stop', 'stopped')
         cls.save(dossiers)
@@ -868,6 +862,14 @@ class Dossier(Workflow, ModelSQL, ModelView):
             dossier.apologized_at = utc_now()
         cls._log(dossiers, 'apologize')
         cls.save(dossiers)
+
+    @classmethod
+    def _require(cls, dossiers, field, message):
+        "Refuse a transition of dossiers without the text its slip prints"
+        for dossier in dossiers:
+            if not getattr(dossier, field):
+                raise ValidationError(gettext(
+                        message, dossier=dossier.rec_name))
 
     @classmethod
     def _finish(cls, dossiers):
