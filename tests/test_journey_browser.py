@@ -33,7 +33,7 @@ from onestop_payments.tests.tools import ACCOUNT, BIN, create_fee, signed
 from onestop_procedures.tests import test_portal_browser as portal_browser
 from onestop_procedures.tests.test_portal import (
     MAIL, PDF, PNG, setup_portal_database)
-from onestop_survey.tests.tools import load_vietnamese
+from onestop_procedures.tests.tools import load_vietnamese
 
 MODULES = ['onestop_procedures', 'onestop_payments', 'onestop_survey']
 SURVEY_MAIL = 'onestop_survey.invitation.send_message_transactional'

@@ -6,8 +6,6 @@ payments added; every figure counted by hand."""
 import datetime as dt
 import unittest
 from decimal import Decimal
-from pathlib import Path
-from unittest.mock import Mock, patch
 
 from trytond.modules.company.tests import set_company
 from trytond.pool import Pool
@@ -19,6 +17,7 @@ from trytond.transaction import Transaction
 from onestop_procedures.scorecard import GROUPS
 from onestop_procedures.tests.test_statistics import (
     APRIL, MARCH, create_report_data)
+from onestop_procedures.tests.tools import listed_indicators, load_vietnamese
 
 from .tools import add_collection, create_fee
 
@@ -215,16 +214,9 @@ class ScorecardPaymentTestCase(unittest.TestCase):
     @with_transaction()
     def test_listing(self):
         "Without communes the indicators are listed and nothing is queried"
-        pool = Pool()
-        Scorecard = pool.get('onestop.scorecard')
-        Lang = pool.get('ir.lang')
-        Translation = pool.get('ir.translation')
+        Scorecard = Pool().get('onestop.scorecard')
         create_payment_data()
-        Scorecard.indicators([], *MARCH)  # the messages in the cache
-        connection = Mock()
-        connection.cursor.side_effect = AssertionError("a query was run")
-        with patch.object(Transaction(), 'connection', connection):
-            indicators = Scorecard.indicators([], *MARCH)
+        indicators = listed_indicators(*MARCH)
         payment = [(i.code, i.group, i.max_points, i.target, i.empty,
                 i.values) for i in indicators if i.group == '3b']
         self.assertEqual(payment, [
@@ -234,12 +226,7 @@ class ScorecardPaymentTestCase(unittest.TestCase):
         names = {i.code: i.name for i in indicators}
         self.assertEqual(names['3.6'], "Dossiers paid online")
         # the labels in Vietnamese, from the module's translation
-        vi, = Lang.search([('code', '=', 'vi')])
-        vi.translatable = True
-        vi.save()
-        Translation.translation_import('vi', 'onestop_payments', [
-                str(Path(__file__).resolve().parents[1] / 'locale'
-                    / 'vi.po')])
+        load_vietnamese(['onestop_payments'])
         with Transaction().set_context(language='vi'):
             self.assertEqual(
                 {i.code: i.name for i in Scorecard.indicators([], *MARCH)

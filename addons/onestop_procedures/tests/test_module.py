@@ -1,7 +1,6 @@
 # This file is part of the one-stop modules.  The COPYRIGHT file at the top
 # level of this repository contains the full copyright notices and license.
 import datetime as dt
-from pathlib import Path
 from types import SimpleNamespace
 from unittest.mock import patch
 
@@ -16,7 +15,8 @@ from trytond.transaction import Transaction
 from onestop_procedures import dossier as dossier_module
 
 from .tools import (
-    create_citizen, create_commune, create_dossier, create_procedure)
+    create_citizen, create_commune, create_dossier, create_procedure,
+    create_specialists, load_vietnamese)
 
 
 def at(*args):
@@ -293,12 +293,8 @@ class OnestopProceduresTestCase(CompanyTestMixin, ModuleTestCase):
     @with_transaction()
     def test_reassignment_logged(self):
         "Every change of hands after the hand-over is on the control sheet"
-        pool = Pool()
-        Dossier = pool.get('onestop.dossier')
-        User = pool.get('res.user')
-        first, second = User.create([
-                {'login': 'chuyenvien1', 'name': "Chuyên viên Một"},
-                {'login': 'chuyenvien2', 'name': "Chuyên viên Hai"}])
+        Dossier = Pool().get('onestop.dossier')
+        first, second = create_specialists()
         with set_company(create_commune()):
             procedure = create_procedure()
             dossier = create_dossier(procedure, create_citizen())
@@ -455,11 +451,8 @@ class OnestopProceduresTestCase(CompanyTestMixin, ModuleTestCase):
         gia_loc = create_commune()
         other = create_commune("UBND phường Khác", agency_code='000.31.99999')
         Lang = pool.get('ir.lang')
-        Translation = pool.get('ir.translation')
+        load_vietnamese()
         vi, = Lang.search([('code', '=', 'vi')])
-        Lang.write([vi], {'translatable': True})
-        Translation.translation_import('vi', 'onestop_procedures', [
-                str(Path(__file__).resolve().parents[1] / 'locale' / 'vi.po')])
         approver = ModelData.get_id(
             'onestop_procedures', 'group_onestop_approver')
         here, there = User.create([{

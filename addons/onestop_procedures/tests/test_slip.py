@@ -16,7 +16,6 @@ from trytond.modules.company.tests import set_company
 from trytond.pool import Pool
 from trytond.tests.test_tryton import (
     DB_NAME, activate_module, drop_db, with_transaction)
-from trytond.tools import file_open
 from trytond.transaction import Transaction
 
 from onestop_procedures import dossier as dossier_module
@@ -24,7 +23,8 @@ from onestop_procedures.portal import tracking_url
 from onestop_procedures.slip import commune_unit, place_name, text_lines
 
 from .tools import (
-    create_citizen, create_commune, create_dossier, create_procedure)
+    create_citizen, create_commune, create_dossier, create_procedure,
+    create_specialists, load_vietnamese, render_report)
 
 SOFFICE = shutil.which('soffice')
 MOTTO = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
@@ -73,14 +73,7 @@ class SlipTestCase(unittest.TestCase):
         activate_module(['onestop_procedures'])
         # the slips print the Vietnamese labels of the module's vi.po
         with Transaction().start(DB_NAME, 0) as transaction:
-            pool = Pool()
-            Lang = pool.get('ir.lang')
-            Translation = pool.get('ir.translation')
-            Lang.write(Lang.search([('code', '=', 'vi')]),
-                {'translatable': True})
-            with file_open('onestop_procedures/locale/vi.po') as po:
-                Translation.translation_import(
-                    'vi', 'onestop_procedures', [po.name])
+            load_vietnamese()
             transaction.commit()
 
     @classmethod
@@ -90,18 +83,9 @@ class SlipTestCase(unittest.TestCase):
 
     def render(self, name, dossiers, extension='odt', data=None):
         "Execute the report name on dossiers; its format and content"
-        pool = Pool()
-        ActionReport = pool.get('ir.action.report')
-        Report = pool.get(name, type='report')
-        action, = ActionReport.search([('report_name', '=', name)],
-            order=[('id', 'ASC')], limit=1)
-        # a copy: the module's action cannot be changed ('': the template's)
-        action, = ActionReport.copy([action], {
-                'extension': '' if extension == 'odt' else extension})
-        data = dict(data or {}, action_id=action.id)
+        data = dict(data or {})
         ids = data.pop('ids', [d.id for d in dossiers])
-        oext, content, _, filename = Report.execute(ids, data)
-        return oext, bytes(content)
+        return render_report(name, ids, extension, data)
 
     def text(self, name, dossiers, **kwargs):
         oext, content = self.render(name, dossiers, **kwargs)
@@ -414,12 +398,8 @@ class SlipTestCase(unittest.TestCase):
     @with_transaction()
     def test_control_sheet_reassignment(self):
         "The control sheet names who received each hand-over"
-        pool = Pool()
-        Dossier = pool.get('onestop.dossier')
-        User = pool.get('res.user')
-        first, second = User.create([
-                {'login': 'chuyenvien1', 'name': "Chuyên viên Một"},
-                {'login': 'chuyenvien2', 'name': "Chuyên viên Hai"}])
+        Dossier = Pool().get('onestop.dossier')
+        first, second = create_specialists()
         with set_company(create_commune()):
             dossier = self.received(assignee=first)
             Dossier.assign([dossier])

@@ -2,9 +2,12 @@
 # level of this repository contains the full copyright notices and license.
 "Helpers shared by the one-stop modules' tests"
 from decimal import Decimal
+from unittest.mock import Mock, patch
 
 from trytond.modules.company.tests import create_company
 from trytond.pool import Pool
+from trytond.tools import file_open
+from trytond.transaction import Transaction
 
 
 def create_commune(name="UBND xã Gia Lộc", agency_code='000.31.10999'):
@@ -74,6 +77,51 @@ def create_dossier(procedure, applicant, **values):
         component.received = component.digitized = True
     dossier.save()
     return dossier
+
+
+def create_specialists():
+    "Two users to hand dossiers over to"
+    return Pool().get('res.user').create([
+            {'login': 'chuyenvien1', 'name': "Chuyên viên Một"},
+            {'login': 'chuyenvien2', 'name': "Chuyên viên Hai"}])
+
+
+def load_vietnamese(modules=('onestop_procedures',)):
+    "Vietnamese as a commune's database has it: the modules' vi.po loaded"
+    pool = Pool()
+    Lang = pool.get('ir.lang')
+    Translation = pool.get('ir.translation')
+    Lang.write(Lang.search([('code', '=', 'vi')]), {'translatable': True})
+    for module in modules:
+        with file_open(f'{module}/locale/vi.po') as po:
+            Translation.translation_import('vi', module, [po.name])
+
+
+def listed_indicators(from_date, to_date):
+    """The scorecard's indicators listed without communes, failing if a
+    query runs"""
+    Scorecard = Pool().get('onestop.scorecard')
+    Scorecard.indicators([], from_date, to_date)  # the messages in the cache
+    connection = Mock()
+    connection.cursor.side_effect = AssertionError("a query was run")
+    with patch.object(Transaction(), 'connection', connection):
+        return Scorecard.indicators([], from_date, to_date)
+
+
+def render_report(name, ids, extension='odt', data=None):
+    """Execute the report name on ids with a copy of its action (the
+    module's cannot be changed; extension '' is the template's): its format
+    and content"""
+    pool = Pool()
+    ActionReport = pool.get('ir.action.report')
+    Report = pool.get(name, type='report')
+    action, = ActionReport.search([('report_name', '=', name)],
+        order=[('id', 'ASC')], limit=1)
+    action, = ActionReport.copy([action], {
+            'extension': '' if extension == 'odt' else extension})
+    oext, content, _, _ = Report.execute(
+        ids, dict(data or {}, action_id=action.id))
+    return oext, bytes(content)
 
 
 def setup_commune(config):

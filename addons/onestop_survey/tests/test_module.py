@@ -11,14 +11,14 @@ from trytond.transaction import Transaction
 
 from onestop_procedures.portal import record_attempt
 from onestop_procedures.tests.tools import (
-    create_citizen, create_commune, create_procedure)
+    create_citizen, create_commune, create_procedure, load_vietnamese)
 
 from .. import invitation as invitation_module
 from .. import routes
 from ..invitation import parse_short_code
 from ..followup import followup_due
 from .tools import (
-    answer_online, create_kiosk, frozen, load_vietnamese, returned_dossier)
+    MODULES, answer_online, create_kiosk, frozen, returned_dossier)
 from .test_figures import FiguresMixin
 
 
@@ -416,7 +416,7 @@ class OnestopSurveyTestCase(FiguresMixin, CompanyTestMixin, ModuleTestCase):
                 expired = returned_dossier(
                     answered.procedure, answered.applicant)
             answer_online(answered.survey_invitation, 'satisfied')
-            load_vietnamese()
+            load_vietnamese(MODULES)
             with Transaction().set_user(officer.id), \
                     Transaction().set_context(language='vi'):
                 with self.assertRaisesRegex(UserError, 'đã được đánh giá'):

@@ -11,13 +11,13 @@ from trytond.tests.test_tryton import DB_NAME, RouteTestCase
 from trytond.transaction import Transaction
 
 from onestop_procedures.tests.tools import (
-    create_citizen, create_commune, create_procedure)
+    create_citizen, create_commune, create_procedure, load_vietnamese)
 
 from onestop_procedures import portal
 from onestop_procedures.portal import database_name
 
 from .tools import (
-    create_kiosk, load_vietnamese, public_client, returned_dossier)
+    MODULES, create_kiosk, public_client, returned_dossier)
 
 
 def use_database(test, name):
@@ -36,7 +36,7 @@ def survey_data(cls, dossiers=6):
     ModelData = pool.get('ir.model.data')
     Invitation = pool.get('onestop.survey.invitation')
     # citizens read the public pages in Vietnamese
-    load_vietnamese()
+    load_vietnamese(MODULES)
     company = create_commune()
     officer, = User.create([{
                 'login': 'tiepnhan', 'name': "Nguyễn Thị Hoa",

@@ -4,8 +4,6 @@
 figures (test_figures), counted by hand and checked against the figures"""
 import datetime as dt
 import unittest
-from pathlib import Path
-from unittest.mock import Mock, patch
 
 from trytond.modules.company.tests import set_company
 from trytond.pool import Pool
@@ -13,6 +11,8 @@ from trytond.pyson import PYSONDecoder
 from trytond.tests.test_tryton import (
     activate_module, drop_db, with_transaction)
 from trytond.transaction import Transaction
+
+from onestop_procedures.tests.tools import listed_indicators, load_vietnamese
 
 from ..figures import index_points
 from .test_figures import FiguresMixin, at
@@ -184,15 +184,8 @@ class ScorecardSurveyTestCase(unittest.TestCase):
     @with_transaction()
     def test_listing(self):
         "Without communes the indicators are listed and nothing is queried"
-        pool = Pool()
-        Scorecard = pool.get('onestop.scorecard')
-        Lang = pool.get('ir.lang')
-        Translation = pool.get('ir.translation')
-        Scorecard.indicators([], *DECEMBER)  # the messages in the cache
-        connection = Mock()
-        connection.cursor.side_effect = AssertionError("a query was run")
-        with patch.object(Transaction(), 'connection', connection):
-            indicators = Scorecard.indicators([], *DECEMBER)
+        Scorecard = Pool().get('onestop.scorecard')
+        indicators = listed_indicators(*DECEMBER)
         self.assertEqual(
             [(i.code, i.max_points, i.target, i.empty, i.measured, i.values)
                 for i in indicators if i.group == '5'], [
@@ -200,12 +193,7 @@ class ScorecardSurveyTestCase(unittest.TestCase):
                 ('5.2', 6, 1.0, 'full', True, {}),
                 ('5.3', 6, 1.0, 'full', True, {}),
                 ('5.4', 6, 0.9, 'zero', True, {})])
-        vi, = Lang.search([('code', '=', 'vi')])
-        vi.translatable = True
-        vi.save()
-        Translation.translation_import('vi', 'onestop_survey', [
-                str(Path(__file__).resolve().parents[1] / 'locale'
-                    / 'vi.po')])
+        load_vietnamese(['onestop_survey'])
         with Transaction().set_context(language='vi'):
             names = {i.code: i.name
                 for i in Scorecard.indicators([], *DECEMBER)}

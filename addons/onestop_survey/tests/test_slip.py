@@ -16,9 +16,10 @@ from trytond.transaction import Transaction
 from onestop_procedures.tests.test_slip import (
     SOFFICE, odt_pictures, odt_text, pdf_pages)
 from onestop_procedures.tests.tools import (
-    create_citizen, create_commune, create_dossier, create_procedure)
+    create_citizen, create_commune, create_dossier, create_procedure,
+    load_vietnamese, render_report)
 
-from .tools import answer_online, frozen, load_vietnamese, returned_dossier
+from .tools import MODULES, answer_online, frozen, returned_dossier
 
 NAME = 'onestop.dossier.slip.evaluation'
 SCREENSHOTS = Path(__file__).resolve().parents[3] / 'var' / 'screenshots'
@@ -39,7 +40,7 @@ class EvaluationSlipTestCase(unittest.TestCase):
         activate_module(['onestop_survey'])
         # the slip prints the Vietnamese labels of the ratings
         with Transaction().start(DB_NAME, 0) as transaction:
-            load_vietnamese()
+            load_vietnamese(MODULES)
             transaction.commit()
 
     @classmethod
@@ -49,19 +50,9 @@ class EvaluationSlipTestCase(unittest.TestCase):
 
     def render(self, dossiers, extension='odt'):
         "Execute the slip on dossiers: its format and content"
-        pool = Pool()
-        ActionReport = pool.get('ir.action.report')
-        Report = pool.get(NAME, type='report')
-        action, = ActionReport.search([('report_name', '=', NAME)],
-            order=[('id', 'ASC')], limit=1)
-        # a copy: the module's action cannot be changed ('': the template's)
-        action, = ActionReport.copy([action], {
-                'extension': '' if extension == 'odt' else extension})
         # printed the day after the return of self.returned()
         with frozen(at(2026, 3, 12, 9)):
-            oext, content, _, _ = Report.execute(
-                [d.id for d in dossiers], {'action_id': action.id})
-        return oext, bytes(content)
+            return render_report(NAME, [d.id for d in dossiers], extension)
 
     def returned(self):
         "A dossier received on 6 March 2026, returned on 11 March at 15:30"

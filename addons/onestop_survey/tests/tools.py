@@ -4,11 +4,13 @@
 from unittest.mock import patch
 
 from trytond.pool import Pool
-from trytond.tools import file_open
 
 from onestop_procedures import dossier as dossier_module
 from onestop_procedures.tests.tools import (
     create_citizen, create_dossier, create_procedure)
+
+# the modules whose Vietnamese the survey's pages and slips print
+MODULES = ('onestop_procedures', 'onestop_survey')
 
 from .. import followup as followup_module
 from .. import invitation as invitation_module
@@ -41,17 +43,6 @@ def returned_dossier(procedure=None, applicant=None, **values):
     Dossier.approve([dossier])
     Dossier.return_result([dossier])
     return dossier
-
-
-def load_vietnamese(modules=('onestop_procedures', 'onestop_survey')):
-    "Vietnamese as a commune's database has it: the modules' vi.po loaded"
-    pool = Pool()
-    Lang = pool.get('ir.lang')
-    Translation = pool.get('ir.translation')
-    Lang.write(Lang.search([('code', '=', 'vi')]), {'translatable': True})
-    for module in modules:
-        with file_open(f'{module}/locale/vi.po') as po:
-            Translation.translation_import('vi', module, [po.name])
 
 
 def create_kiosk(company, users, name="Quầy số 1"):
