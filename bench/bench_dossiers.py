@@ -193,9 +193,6 @@ def create_communes(count):
                     'companies': [('add', [company.id])],
                     'company': company.id,
                     'groups': [('add', [group(role)])],
-                    # the commune leaders read the due-soon notifications
-                    'notifications': (['onestop.dossier|flag_deadlines']
-                        if role == 'approver' else None),
                     })
     User.create(users)
     files = []

@@ -4,7 +4,6 @@
 import csv
 import datetime as dt
 import io
-from zoneinfo import ZoneInfo
 
 from sql.conditionals import Coalesce
 
@@ -17,7 +16,6 @@ from trytond.pyson import Eval
 from trytond.transaction import Transaction
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
-from .dossier import VN_TIMEZONE
 from .working_time import DAY, HOUR, SAME_DAY
 
 PROCESSING_UNITS = [
@@ -53,20 +51,6 @@ STEP_COLUMNS = ['procedure_code', 'sequence', 'name', 'share', 'role']
 VERSIONED_FIELDS = {
     'processing_time', 'processing_unit', 'supplement_rule', 'documents',
     'steps', 'online_level', 'result', 'legal_basis'}
-
-
-def local_today():
-    """Today in the commune's time: the company's time zone, Vietnam's when
-    it has none or there is no company (the portal, scheduled jobs).
-    ir.date alone gives the UTC date, a day behind before 07:00."""
-    pool = Pool()
-    Company = pool.get('company.company')
-    Date = pool.get('ir.date')
-    company_id = Transaction().context.get('company')
-    timezone = None
-    if company_id is not None and company_id >= 0:
-        timezone = Company(company_id).timezone
-    return Date.today(ZoneInfo(timezone or VN_TIMEZONE))
 
 
 class Field(ModelSQL, ModelView):
@@ -190,7 +174,7 @@ class Procedure(ModelSQL, ModelView):
 
     @classmethod
     def default_effective_date(cls):
-        return local_today()
+        return Pool().get('ir.date').today()
 
     @classmethod
     def default_published(cls):
@@ -220,11 +204,11 @@ class Procedure(ModelSQL, ModelView):
             and (not self.abolished_date or date < self.abolished_date))
 
     def get_in_force(self, name):
-        return self.in_force_at(local_today())
+        return self.in_force_at(Pool().get('ir.date').today())
 
     @classmethod
     def search_in_force(cls, name, clause):
-        today = local_today()
+        today = Pool().get('ir.date').today()
         _, operator, value = clause
         in_force = [
             ('effective_date', '<=', today),
@@ -286,7 +270,7 @@ class Procedure(ModelSQL, ModelView):
     @ModelView.button
     def new_version(cls, procedures, date=None):
         "Create the next version, in force from date; the old one ends"
-        date = date or local_today()
+        date = date or Pool().get('ir.date').today()
         versions = []
         for procedure in procedures:
             version, = cls.copy([procedure], default={

@@ -5,7 +5,7 @@ from trytond.i18n import gettext
 from trytond.model import ModelView, fields
 from trytond.model.exceptions import ValidationError
 from trytond.pool import Pool, PoolMeta
-from trytond.pyson import Bool, Eval
+from trytond.pyson import Eval
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 from onestop_procedures.portal import render_fragment
@@ -31,10 +31,9 @@ class Dossier(metaclass=PoolMeta):
         super().__setup__()
         cls._buttons.update({
                 'survey_kiosk': {
-                    'invisible': ((Eval('state') != 'returned')
-                        | Bool(Eval('survey_rating'))),
+                    'invisible': ~Eval('survey_pending'),
                     'icon': 'tryton-forward',
-                    'depends': ['state', 'survey_rating']},
+                    'depends': ['survey_pending']},
                 'survey_paper': {
                     'invisible': ~Eval('survey_pending'),
                     'icon': 'tryton-note',
