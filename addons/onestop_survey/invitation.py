@@ -4,10 +4,7 @@
 import datetime as dt
 import secrets
 from email.message import EmailMessage
-from io import BytesIO
 from urllib.parse import quote
-
-import qrcode
 
 from trytond import config
 from trytond.i18n import gettext
@@ -19,6 +16,7 @@ from trytond.transaction import Transaction, without_check_access
 
 from onestop_procedures.dossier import utc_now
 from onestop_procedures.portal import portal_url
+from onestop_procedures.slip import qr_image
 
 from .survey import RATINGS
 
@@ -155,9 +153,7 @@ class Invitation(ModelSQL, ModelView):
 
     def qr_image(self, size='3cm'):
         "The QR code printed on the return documents (relatorio image)"
-        buf = BytesIO()
-        qrcode.make(self.qr_url).save(buf, format='PNG')
-        return (buf.getvalue(), 'image/png', size, size)
+        return qr_image(self.qr_url, size)
 
     @classmethod
     def invite(cls, dossiers):
